@@ -1,0 +1,39 @@
+"""Settings, from the environment and a ``.env`` file.
+
+Names are the ones users of the original tool already have (``CLICKUP_API_TOKEN``,
+``DATABASE_URL``, ``LM_STUDIO_*``). Secrets are `SecretStr`, so they never print in a repr or a
+log line. Nothing is read at import time: call `get_settings()` (tests build `Settings(...)`).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CLICKUP_API_URL = "https://api.clickup.com/api/v2"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore", case_sensitive=False)
+
+    clickup_api_token: SecretStr | None = Field(
+        None, description="ClickUp personal token (pk_…) or OAuth token.")
+    clickup_team_id: str | None = Field(
+        None, description="ClickUp Workspace (team) id to sync; the first authorized one "
+                          "when unset.")
+    clickup_api_url: str = Field(
+        CLICKUP_API_URL, description="ClickUp API v2 base URL; point it at the simulator "
+                                     "(http://127.0.0.1:8900/api/v2) to try without ClickUp.")
+    database_url: SecretStr | None = Field(
+        None, description="PostgreSQL URL; unset means an embedded PostgreSQL in the data "
+                          "directory.")
+    lm_studio_base_url: str = Field(
+        "http://localhost:1234/v1", description="OpenAI-compatible LLM server (LM Studio, "
+                                                "Ollama, llama.cpp, vLLM).")
+    lm_studio_model: str = Field("gemma-3-4b", description="Model name on that server.")
+
+
+def get_settings() -> Settings:
+    """Read settings from the environment and ``.env`` now."""
+    return Settings()
