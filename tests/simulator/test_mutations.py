@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from clickup_sync.simulator import changes, mutations
+from clickup_sync.simulator import activity, changes, mutations
 from clickup_sync.simulator.ids import IdFactory
 from clickup_sync.simulator.model import (
     Comment,
@@ -255,9 +255,9 @@ def test_delete_task_removes_subtasks_and_comments_keeps_time(state: SimState,
     lst = _list(state, "Bugs")
     root = mutations.create_task(state, lst.id, DEV, {"name": "Root"})
     kid = mutations.create_task(state, lst.id, DEV, {"name": "Kid", "parent": root.id})
-    c = mutations.add_comment(state, DEV, "note", task_id=kid.id)
-    reply = mutations.add_comment(state, QA, "ack", parent_id=c.id)
-    te = mutations.add_time_entry(state, DEV, kid.id, NOW - HOUR, NOW)
+    c = activity.add_comment(state, DEV, "note", task_id=kid.id)
+    reply = activity.add_comment(state, QA, "ack", parent_id=c.id)
+    te = activity.add_time_entry(state, DEV, kid.id, NOW - HOUR, NOW)
     events.clear()
     assert mutations.delete_task(state, root.id, QA) == [root.id, kid.id]
     assert root.id not in state.ws.tasks and kid.id not in state.ws.tasks
@@ -294,7 +294,7 @@ def test_tags_add_and_remove(state: SimState, events: list[Event]) -> None:
 def test_comments_send_events_and_bump_task(state: SimState, events: list[Event]) -> None:
     t = mutations.create_task(state, _list(state, "Bugs").id, DEV, {"name": "Talk"})
     events.clear()
-    c = mutations.add_comment(state, DEV, "Please review", task_id=t.id, assignee=QA)
+    c = activity.add_comment(state, DEV, "Please review", task_id=t.id, assignee=QA)
     assert state.comments_by_task[t.id] == [c.id] and c.assigned_by == DEV
     assert t.date_updated == c.date
     assert _names(events) == ["taskCommentPosted", "taskUpdated"]
@@ -302,18 +302,18 @@ def test_comments_send_events_and_bump_task(state: SimState, events: list[Event]
     assert item["field"] == "comment" and item["after"] == c.id
     assert item["comment"]["text_content"] == "Please review\n"
     assert item["comment"]["parent"] == t.id
-    reply = mutations.add_comment(state, QA, "On it", parent_id=c.id)
-    assert state.replies[c.id] == [reply.id] and reply.task_id is None
-    mutations.resolve_comment(state, c.id, QA)
+    reply = activity.add_comment(state, QA, "On it", parent_id=c.id)
+    assert state.replies[c.id] == [reply.id] and reply.task_id == t.id
+    activity.resolve_comment(state, c.id, QA)
     assert c.resolved and events[-2].name == "taskCommentUpdated"
-    mutations.update_comment(state, c.id, DEV, text="Please review today")
+    activity.update_comment(state, c.id, DEV, text="Please review today")
     assert events[-2].history_items[0]["comment"]["text_content"] == "Please review today\n"
     events.clear()
-    note = mutations.add_comment(state, DEV, "List note", list_id=t.list_id)
+    note = activity.add_comment(state, DEV, "List note", list_id=t.list_id)
     assert events == [] and state.comments_by_list[t.list_id][-1] == note.id
     with pytest.raises(MutationError):
-        mutations.add_comment(state, DEV, "", task_id=t.id)
-    mutations.delete_comment(state, c.id, DEV)
+        activity.add_comment(state, DEV, "", task_id=t.id)
+    activity.delete_comment(state, c.id, DEV)
     assert c.id not in state.ws.comments and reply.id not in state.ws.comments
     assert state.comments_by_task[t.id] == [] and events == []
 
@@ -321,35 +321,35 @@ def test_comments_send_events_and_bump_task(state: SimState, events: list[Event]
 def test_time_entries_and_timers(state: SimState, events: list[Event]) -> None:
     t = mutations.create_task(state, _list(state, "Bugs").id, DEV, {"name": "Work"})
     events.clear()
-    te = mutations.add_time_entry(state, DEV, t.id, NOW - 2 * HOUR, NOW - HOUR, "coding")
+    te = activity.add_time_entry(state, DEV, t.id, NOW - 2 * HOUR, NOW - HOUR, "coding")
     assert _names(events) == ["taskTimeTrackedUpdated", "taskUpdated"]
     assert events[0].data == events[1].data == {"description": "Time Tracking Created",
                                                 "interval_id": te.id}
     item = events[0].history_items[0]
     assert item["field"] == "time_spent" and item["after"]["time"] == str(HOUR)
     assert item["data"]["total_time"] == str(HOUR)
-    first = mutations.start_timer(state, DEV, t.id)
-    assert first.end is None and mutations.running_timer(state, DEV) is first
-    second = mutations.start_timer(state, DEV, None)  # starting again stops the first
-    assert first.end is not None and mutations.running_timer(state, DEV) is second
-    assert mutations.stop_timer(state, DEV) is second and second.end is not None
-    assert mutations.stop_timer(state, DEV) is None
+    first = activity.start_timer(state, DEV, t.id)
+    assert first.end is None and activity.running_timer(state, DEV) is first
+    second = activity.start_timer(state, DEV, None)  # starting again stops the first
+    assert first.end is not None and activity.running_timer(state, DEV) is second
+    assert activity.stop_timer(state, DEV) is second and second.end is not None
+    assert activity.stop_timer(state, DEV) is None
     events.clear()
-    mutations.delete_time_entry(state, te.id, DEV)
+    activity.delete_time_entry(state, te.id, DEV)
     assert te.id not in state.ws.time_entries
     assert events[0].data["description"] == "Time Tracking Deleted"
     gone = events[0].history_items[0]
     assert gone["after"] is None and gone["before"]["id"] == te.id
     with pytest.raises(MutationError):
-        mutations.add_time_entry(state, DEV, t.id, NOW, NOW - 1)
+        activity.add_time_entry(state, DEV, t.id, NOW, NOW - 1)
 
 
 def test_create_and_archive_list(state: SimState, events: list[Event]) -> None:
     space = next(iter(state.ws.spaces))
-    lst = mutations.create_list(state, OWNER, "Sprint 2", space_id=space)
+    lst = activity.create_list(state, OWNER, "Sprint 2", space_id=space)
     assert lst.folder_id is None and lst.hidden_folder_id
     assert _names(events) == ["listCreated", "spaceUpdated"]
-    mutations.archive_list(state, lst.id, OWNER)
+    activity.archive_list(state, lst.id, OWNER)
     assert lst.archived and events[-1].name == "listUpdated"
     assert events[-1].history_items[0]["type"] == 6
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from clickup_sync.simulator import mutations, webhooks
+from clickup_sync.simulator import activity, mutations, webhooks
 from clickup_sync.simulator.mutations import MutationError
 from clickup_sync.simulator.state import SimState
 from clickup_sync.simulator.webhooks import WebhookDispatcher
@@ -130,7 +130,7 @@ def test_signed_companion_deliveries(state: SimState, receiver: Receiver,
     wh = _hook(state, receiver.url + "/ok")
     t = mutations.create_task(state, _lists(state)["Bugs"], DEV, {"name": "Hooked"})
     mutations.update_task(state, t.id, DEV, {"status": "in progress"})
-    mutations.add_time_entry(state, DEV, t.id, 1, 1001)
+    activity.add_time_entry(state, DEV, t.id, 1, 1001)
     mutations.delete_task(state, t.id, DEV)
     assert dispatcher.flush(5)
     for _, headers, body in receiver.hits:

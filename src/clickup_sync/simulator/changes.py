@@ -3,9 +3,9 @@
 `advance` makes a number of changes proportional to the time worked and to the number of open
 tasks (``rate`` of them touched per 30 minutes), each drawn by weight from the kinds a team
 really makes: status moves along the workflow, comments, tracked time, reassignments, new
-tasks and subtasks, moves, archives, deletions. Every change goes through `mutations`, so
-timestamps come from the state's clock and webhooks fire exactly as for an API write. Given
-the same Workspace, clock and ``rng``, the same changes happen.
+tasks and subtasks, moves, archives, deletions. Every change goes through `mutations` or
+`activity`, so timestamps come from the state's clock and webhooks fire exactly as for an API
+write. Given the same Workspace, clock and ``rng``, the same changes happen.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import _names, mutations
+from . import _names, activity, mutations
 from .model import Task
 from .queries import hidden_by_archive
 from .state import SimState
@@ -110,15 +110,15 @@ class _Team:
         assigned = [c for c in thread if s.ws.comments[c].assignee and not
                     s.ws.comments[c].resolved]
         if assigned and r.random() < 0.3:
-            c = mutations.resolve_comment(s, r.choice(assigned), user)
+            c = activity.resolve_comment(s, r.choice(assigned), user)
         elif thread and r.random() < 0.2:
-            c = mutations.add_comment(s, user, r.choice(_names.COMMENTS),
-                                      parent_id=r.choice(thread))
+            c = activity.add_comment(s, user, r.choice(_names.COMMENTS),
+                                     parent_id=r.choice(thread))
         elif r.random() < 0.25:
-            c = mutations.add_comment(s, user, r.choice(_names.ASSIGNED_COMMENTS),
-                                      task_id=task.id, assignee=r.choice(self.people))
+            c = activity.add_comment(s, user, r.choice(_names.ASSIGNED_COMMENTS),
+                                     task_id=task.id, assignee=r.choice(self.people))
         else:
-            c = mutations.add_comment(s, user, r.choice(_names.COMMENTS), task_id=task.id)
+            c = activity.add_comment(s, user, r.choice(_names.COMMENTS), task_id=task.id)
         self.summary.comments.append(c.id)
         self.touched(task.id)
         return True
@@ -129,21 +129,21 @@ class _Team:
             return False
         worked = self.rng.randint(10, max(10, min(240, int(minutes))))  # minutes of work
         end = self.state.peek_now()
-        te = mutations.add_time_entry(self.state, self.actor(task), task.id,
-                                      end - worked * 60_000, end,
-                                      description=self.rng.choice(_names.ENTRY_NOTES),
-                                      billable=self.rng.random() < 0.2)
+        te = activity.add_time_entry(self.state, self.actor(task), task.id,
+                                     end - worked * 60_000, end,
+                                     description=self.rng.choice(_names.ENTRY_NOTES),
+                                     billable=self.rng.random() < 0.2)
         self.summary.time_entries.append(te.id)
         self.touched(task.id)
         return True
 
     def timer(self) -> bool:
         user = self.rng.choice(self.people)
-        if mutations.running_timer(self.state, user) is not None:
-            te = mutations.stop_timer(self.state, user)
+        if activity.running_timer(self.state, user) is not None:
+            te = activity.stop_timer(self.state, user)
         else:
             task = self.pick(self.open, lambda t: user in t.assignees) or self.pick(self.open)
-            te = mutations.start_timer(self.state, user, task.id if task else None)
+            te = activity.start_timer(self.state, user, task.id if task else None)
         if te is not None:
             self.summary.time_entries.append(te.id)
             if te.task_id and te.end is not None:  # a started timer changes no task yet
@@ -271,8 +271,8 @@ class _Team:
         folders = [f.id for f in ws.folders.values() if f.space_id == space and not f.archived]
         folder = self.rng.choice(folders) if folders and self.rng.random() < 0.7 else None
         name = f"{self.rng.choice(_names.LISTS)} {self.rng.randint(2, 99)}"
-        lst = mutations.create_list(self.state, self.rng.choice(self.people), name,
-                                    folder_id=folder, space_id=None if folder else space)
+        lst = activity.create_list(self.state, self.rng.choice(self.people), name,
+                                   folder_id=folder, space_id=None if folder else space)
         self.lists.append(lst.id)
         self.summary.lists.append(lst.id)
         return True

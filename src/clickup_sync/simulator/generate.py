@@ -9,39 +9,16 @@ so the same arguments always give the same Workspace.
 
 from __future__ import annotations
 
-import copy
 import math
-import random
 import time
-from itertools import accumulate
 from typing import Any
 
 from . import _names as N
+from ._activity_gen import ActivityGen
+from ._gen_base import DAY, EST_CW, EST_HOURS, HISTORY, HOUR, MIN, dedupe
+from ._hierarchy_gen import HierarchyGen
 from .ids import IdFactory
-from .model import (
-    Checklist,
-    ChecklistItem,
-    Comment,
-    CustomField,
-    Folder,
-    Member,
-    Space,
-    Status,
-    Tag,
-    Task,
-    TaskList,
-    TimeEntry,
-    Workspace,
-)
-
-_MIN = 60_000
-_HOUR = 60 * _MIN
-_DAY = 24 * _HOUR
-_HISTORY = 120 * _DAY
-_EST_HOURS = (0.5, 1, 2, 3, 4, 6, 8, 16)
-_EST_CW = tuple(accumulate((10, 15, 20, 15, 15, 10, 10, 5)))
-_COMMENT_COUNTS = (0, 1, 2, 3, 4, 5, 8, 12)
-_COMMENT_CW = tuple(accumulate((48, 19, 12, 8, 5, 3, 3, 2)))
+from .model import Checklist, ChecklistItem, CustomField, Member, Status, Task, Workspace
 
 
 def generate_workspace(seed: int, tasks: int,
@@ -51,33 +28,9 @@ def generate_workspace(seed: int, tasks: int,
     return _Gen(seed, max(0, tasks), now).build()
 
 
-def _dedupe(items: list[int]) -> list[int]:
-    return list(dict.fromkeys(items))
-
-
-class _Gen:
-    """One generation run: the seeded generator, the Workspace so far, and lookup tables."""
-
-    def __init__(self, seed: int, tasks: int, now: int) -> None:
-        self.rng = random.Random(seed)
-        self.ids = IdFactory(seed)
-        self.n, self.now, self.start = tasks, now, now - _HISTORY
-        company = self.rng.choice(N.COMPANIES)
-        self.domain = company.lower().replace(" ", "") + ".com"
-        self.ws = Workspace(id=self.ids.team_id, name=company, color="#7b68ee", owner_id=0)
-        self.active_until: dict[int, int] = {}  # last moment a member may act
-        self.tz_off: dict[int, int] = {}
-        self.bias: dict[int, float] = {}  # actual/estimated time ratio per person
-        self.pools: dict[str, tuple[list[int], list[float]]] = {}
-        self.space_kind: dict[str, str] = {}
-        self.billable: dict[str, float] = {}
-        self.dormant: dict[str, bool] = {}  # List whose work is over (archived somewhere)
-        self.statuses: dict[str, list[Status]] = {}
-        self.list_fields: dict[str, list[tuple[CustomField, float]]] = {}
-        self.list_guests: dict[str, list[int]] = {}
-        self.kind: dict[str, str] = {}  # task id -> status type
-        self.by_list: dict[str, list[Task]] = {}
-        self.all_tasks: list[Task] = []
+class _Gen(HierarchyGen, ActivityGen):
+    """One generation run: people and tasks are drawn here, Spaces, Lists and fields by
+    `HierarchyGen`, tracked time and comments by `ActivityGen`."""
 
     def build(self) -> tuple[Workspace, IdFactory]:
         self._members()
@@ -103,16 +56,16 @@ class _Gen:
             role = 1 if i == 0 else 2 if i <= n_admin else 4 if i >= n - n_guest else 3
             uid = self.ids.user()
             tz, off = rng.choice(N.TIMEZONES)
-            joined: int | None = self.start - rng.randint(5 * _DAY, 900 * _DAY)
+            joined: int | None = self.start - rng.randint(5 * DAY, 900 * DAY)
             domain = self.domain if role != 4 else rng.choice(N.GUEST_DOMAINS)
             email = f"{first}.{last}@{domain}".lower().replace("'", "")
             picture = (f"https://attachments-public.clickup.com/profilePictures/{uid}_"
                        f"{rng.getrandbits(24):06x}.jpg") if rng.random() < 0.4 else None
-            last_active: int | None = now - rng.randint(0, 3 * _DAY)
+            last_active: int | None = now - rng.randint(0, 3 * DAY)
             pending = role == 4 and n_guest >= 2 and i == n - 1
             if pending:
                 joined = last_active = None
-            invited = (joined or now - 9 * _DAY) - rng.randint(_HOUR, 4 * _DAY)
+            invited = (joined or now - 9 * DAY) - rng.randint(HOUR, 4 * DAY)
             self.ws.members[uid] = Member(
                 id=uid, username=f"{first} {last}", email=email, color=rng.choice(N.COLORS),
                 initials=(first[0] + last[0]).upper(), role=role, date_joined=joined,
@@ -126,7 +79,7 @@ class _Gen:
         regular = [u for u in self.workers if self.ws.members[u].role == 3]
         self.inactive = rng.sample(regular, min(2, len(regular)))
         for uid in self.inactive:  # left or went quiet, but still hold assigned work
-            gone = now - rng.randint(55 * _DAY, 100 * _DAY)
+            gone = now - rng.randint(55 * DAY, 100 * DAY)
             self.ws.members[uid].last_active = self.active_until[uid] = gone
         self.active = [u for u in self.workers if u not in self.inactive]
         under = set(rng.sample(self.workers, max(1, len(self.workers) // 7)))
@@ -139,163 +92,6 @@ class _Gen:
         self.guests = [m.id for m in self.ws.members.values()
                        if m.role == 4 and m.id in self.active_until]
 
-    def _who(self, uid: int, at: int) -> int:
-        """`uid` if they were still around at `at`, else someone active who stood in."""
-        return uid if self.active_until.get(uid, 0) >= at else self.rng.choice(self.active)
-
-    def _pick(self, space_id: str, k: int) -> list[int]:
-        uids, cum = self.pools[space_id]
-        return _dedupe(self.rng.choices(uids, cum_weights=cum, k=k)) if k else []
-
-    def _office(self, uid: int, t: int, lo: int, hi: int) -> int:
-        """Move `t` into the person's office hours (weekday, 8-17 local) if that stays in
-        [lo, hi]; real tracked time clusters there."""
-        off = self.tz_off.get(uid, 0) * _HOUR
-        day = (t + off) // _DAY
-        weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
-        if weekday >= 5:
-            day -= weekday - 4
-        cand = day * _DAY - off + 8 * _HOUR + self.rng.randrange(9 * _HOUR)
-        return cand if lo <= cand <= hi else t
-
-    # -- hierarchy ------------------------------------------------------------------------
-    def _workflow(self, owner: str, name: str) -> list[Status]:
-        return [Status(self.ids.status(owner), s, kind, color, i)  # type: ignore[arg-type]
-                for i, (s, kind, color) in enumerate(N.WORKFLOWS[name])]
-
-    def _spaces(self) -> None:
-        """Public Spaces, one private and one archived, each with its own workflow."""
-        rng = self.rng
-        k = min(6, max(3, 3 + self.n // 10_000))
-        specs = [(s, "public") for s in N.SPACES[:k - 2]]
-        specs += [(N.PRIVATE_SPACE, "private"), (N.ARCHIVED_SPACE, "archived")]
-        public = [s for s, kind in specs if kind == "public"]
-        homes = {u: public[i % len(public)][0] for i, u in enumerate(rng.sample(
-            self.workers, len(self.workers)))}
-        for order, ((name, color, flow, tags, billable), kind) in enumerate(specs):
-            sid = self.ids.space()
-            members: list[int] = []
-            if kind == "private":
-                members = _dedupe([self.ws.owner_id] + [u for u in self.workers if
-                                                        self.ws.members[u].role == 2])
-                members += [u for u in self.workers if u not in members and rng.random() < 0.2]
-            self.ws.spaces[sid] = Space(
-                id=sid, name=name, color=color, private=kind == "private",
-                archived=kind == "archived", statuses=self._workflow("p" + sid, flow),
-                tags=[Tag(t, c, c, rng.choice(self.workers)) for t in tags
-                      for c in [rng.choice(N.COLORS)]],
-                member_ids=members, orderindex=order)
-            self.space_kind[sid], self.billable[sid] = kind, billable
-            uids = members or self.workers
-            weights = [self.weight[u] * (1.0 if kind != "public" or homes[u] == name else 0.06)
-                       for u in uids]
-            self.pools[sid] = (uids, list(accumulate(weights)))
-
-    def _lists(self) -> None:
-        """Folders and Lists per Space, then the special cases: archived, overridden."""
-        rng = self.rng
-        n_lists = min(400, max(8, self.n // 200))
-        share = {"public": 1.0, "private": 0.12, "archived": 0.1}
-        total = sum(share[k] for k in self.space_kind.values())
-        for sid, kind in self.space_kind.items():
-            count = max(3, round(n_lists * share[kind] / total))
-            folderless = 1 if count < 8 else 2
-            left, names = count - folderless, rng.sample(N.FOLDERS, len(N.FOLDERS))
-            while left > 0:
-                size = min(left, rng.randint(2, 6))
-                self._folder(sid, names, size)
-                left -= size
-            for j in range(folderless):
-                self._new_list(sid, None, j)
-        first = next(iter(self.ws.spaces))
-        over = next(f for f in self.ws.folders.values() if f.space_id == first)
-        over.override_statuses, over.statuses = True, self._workflow("p" + over.id, "product")
-        gone = self._folder(first, ["Q2 Launch"], max(1, n_lists // 40))
-        gone.archived = True  # finished project: archived with its Lists and tasks
-        lists = list(self.ws.lists.values())
-        special = next(x for x in lists if x.space_id == first and x.folder_id is None)
-        special.override_statuses = True
-        special.statuses = self._workflow("sc" + special.id, "bugs")
-        live = [x for x in lists if x is not special and self.space_kind[x.space_id] != "archived"
-                and x.folder_id != gone.id]
-        for lst in rng.sample(live, max(1, round(len(live) * 0.04))):
-            lst.archived = True
-        for lst in lists:
-            folder = self.ws.folders.get(lst.folder_id or "")
-            self.dormant[lst.id] = (lst.archived or self.ws.spaces[lst.space_id].archived
-                                    or bool(folder and folder.archived))
-            self.statuses[lst.id] = (lst.statuses if lst.override_statuses else
-                                     folder.statuses if folder and folder.override_statuses
-                                     else self.ws.spaces[lst.space_id].statuses)
-        self.live_lists = [x.id for x in lists if not self.dormant[x.id]]
-        self.archived_lists = [x.id for x in lists if x.archived]
-        for uid in self.guests:  # guests only see the Lists they were invited to
-            for lid in rng.sample(self.live_lists, min(2, len(self.live_lists))):
-                self.ws.lists[lid].member_ids.append(uid)
-                self.list_guests.setdefault(lid, []).append(uid)
-        weights = [rng.lognormvariate(0, 0.6) * (0.2 if self.dormant[x.id] else 1.0)
-                   * (0.4 if self.space_kind[x.space_id] == "private" else 1.0) for x in lists]
-        self.list_ids, self.list_cw = [x.id for x in lists], list(accumulate(weights))
-
-    def _folder(self, sid: str, names: list[str], size: int) -> Folder:
-        fid = self.ids.folder()
-        order = sum(1 for f in self.ws.folders.values() if f.space_id == sid)
-        name = names[order % len(names)] if len(names) > 1 else names[0]
-        name += f" {order // len(names) + 1}" if order >= len(names) > 1 else ""
-        folder = self.ws.folders[fid] = Folder(fid, name, sid, order)
-        for j in range(size):
-            self._new_list(sid, fid, j)
-        return folder
-
-    def _new_list(self, sid: str, fid: str | None, order: int) -> None:
-        rng, lid = self.rng, self.ids.list()
-        siblings = {x.name for x in self.ws.lists.values()
-                    if x.space_id == sid and x.folder_id == fid}
-        name = next(n for n in [*rng.sample(N.LISTS, len(N.LISTS)), f"List {lid[-4:]}"]
-                    if n not in siblings)
-        lst = TaskList(id=lid, name=name, space_id=sid, folder_id=fid, orderindex=order,
-                       content=rng.choice(N.DESCRIPTIONS) if rng.random() < 0.3 else "",
-                       hidden_folder_id=None if fid else self.ids.hidden_folder())
-        if rng.random() < 0.4:  # a sprint-like List with dates
-            lst.start_date = self.now - rng.randint(-1, 8) * 14 * _DAY
-            lst.due_date = lst.start_date + 14 * _DAY
-        lst.priority = rng.choice((1, 2, 3, 4)) if rng.random() < 0.25 else None
-        lst.assignee = self._pick(sid, 1)[0] if rng.random() < 0.3 else None
-        if rng.random() < 0.12:
-            lst.member_ids = self._pick(sid, rng.randint(1, 3))
-        self.ws.lists[lid] = lst
-
-    def _fields(self) -> None:
-        """Every field type at least once, defined at Workspace, Space, Folder and List."""
-        ws, rng = self.ws, self.rng
-        first_folders = {f.space_id: f.id for f in reversed(ws.folders.values())}
-        targets = {"team": [ws.id], "space": list(ws.spaces),
-                   "folder": list(first_folders.values()),
-                   "list": [lid for i, lid in enumerate(ws.lists) if i % 4 == 0]}
-        for name, ftype, scope, _rate in N.FIELDS:
-            for target in targets[scope]:
-                fid = self.ids.uuid()
-                ws.fields[fid] = CustomField(
-                    id=fid, name=name, type=ftype, type_config=self._type_config(name, ftype),
-                    date_created=self.start - rng.randint(_DAY, 300 * _DAY),
-                    scope=(scope, target), hide_from_guests=rng.random() < 0.1)
-        by_scope: dict[tuple[str, str], list[tuple[CustomField, float]]] = {}
-        rates = {name: rate for name, _t, _s, rate in N.FIELDS}
-        for cf in ws.fields.values():
-            by_scope.setdefault(cf.scope, []).append((cf, rates[cf.name]))
-        for lst in ws.lists.values():
-            scopes = [("team", ws.id), ("space", lst.space_id), ("folder", lst.folder_id or ""),
-                      ("list", lst.id)]
-            self.list_fields[lst.id] = [f for s in scopes for f in by_scope.get(s, [])]
-
-    def _type_config(self, name: str, ftype: str) -> dict[str, Any]:
-        """`type_config` in ClickUp's shape; option lists get fresh ids per field."""
-        cfg = copy.deepcopy(N.TYPE_CONFIGS.get(name, N.TYPE_CONFIGS.get(ftype, {})))
-        key = "label" if ftype == "labels" else "name"
-        if ftype in N.OPTIONS:
-            cfg["options"] = [{"id": self.ids.uuid(), key: n, "color": self.rng.choice(N.COLORS),
-                               "orderindex": i} for i, n in enumerate(N.OPTIONS[ftype])]
-        return cfg
 
     # -- tasks ----------------------------------------------------------------------------
     def _tasks(self) -> None:
@@ -326,12 +122,12 @@ class _Gen:
         sid = self.ws.lists[lid].space_id
         status, created, updated, closed_at = self._timeline(lid, parent)
         done = status.type in ("done", "closed")
-        start_date = created + rng.randint(0, 4) * _DAY if rng.random() < 0.45 else None
+        start_date = created + rng.randint(0, 4) * DAY if rng.random() < 0.45 else None
         due = None
         if milestone or rng.random() < (0.3 if status.type == "open" else 0.6):
-            due = (start_date or created) + rng.randint(1, 21) * _DAY
+            due = (start_date or created) + rng.randint(1, 21) * DAY
             if rng.random() < 0.7:  # a date without time: 4 am
-                due = due - due % _DAY + 4 * _HOUR
+                due = due - due % DAY + 4 * HOUR
         creator, assignees, watchers = self._people(lid, sid, parent, milestone, created)
         order = len(self.by_list.setdefault(lid, [])) + 1
         space_tags = self.ws.spaces[sid].tags
@@ -352,7 +148,7 @@ class _Gen:
                       rng.choices((None, 1, 2, 3, 4), (30, 5, 20, 35, 10))[0]),
             due_date=due, start_date=start_date,
             points=float(rng.choice((1, 2, 3, 5, 8, 13))) if rng.random() < 0.3 else None,
-            time_estimate=(int(rng.choices(_EST_HOURS, cum_weights=_EST_CW)[0] * _HOUR)
+            time_estimate=(int(rng.choices(EST_HOURS, cum_weights=EST_CW)[0] * HOUR)
                            if not milestone and rng.random() < 0.75 else None),
             custom_item_id=1 if milestone else 0)
         self.kind[t.id] = status.type
@@ -374,29 +170,29 @@ class _Gen:
         a few active ones went stale (no update for weeks)."""
         rng, now, dormant = self.rng, self.now, self.dormant[lid]
         if parent is None:
-            hi = now - (45 * _DAY if dormant else 30 * _MIN)
+            hi = now - (45 * DAY if dormant else 30 * MIN)
             u = rng.random()  # half uniform, half skewed to recent: the team grew
             created = self.start + int((hi - self.start) * (u if rng.random() < 0.5
                                                             else math.sqrt(u)))
         else:
-            created = min(parent.date_created + rng.randint(_MIN, 3 * _DAY), now - 10 * _MIN)
+            created = min(parent.date_created + rng.randint(MIN, 3 * DAY), now - 10 * MIN)
             created = max(created, parent.date_created)
         parent_done = parent is not None and self.kind[parent.id] in ("done", "closed")
         p_done = (0.9 if dormant or parent_done
-                  else 0.15 + 0.6 * min(1.0, (now - created) / _HISTORY))
+                  else 0.15 + 0.6 * min(1.0, (now - created) / HISTORY))
         status = self._status(lid, rng.random() < p_done)
         closed_at = None
         if status.type in ("done", "closed"):
-            spent = int(rng.lognormvariate(math.log(4 * _DAY), 0.9))
-            closed_at = created + max(_MIN, min(now - created - _MIN, spent))
-            updated = min(now, closed_at + rng.randint(0, 2 * _DAY))
-        elif status.type == "custom" and now - created > 40 * _DAY and rng.random() < 0.12:
-            updated = created + rng.randint(_HOUR, 5 * _DAY)  # stale: nobody touched it
+            spent = int(rng.lognormvariate(math.log(4 * DAY), 0.9))
+            closed_at = created + max(MIN, min(now - created - MIN, spent))
+            updated = min(now, closed_at + rng.randint(0, 2 * DAY))
+        elif status.type == "custom" and now - created > 40 * DAY and rng.random() < 0.12:
+            updated = created + rng.randint(HOUR, 5 * DAY)  # stale: nobody touched it
         elif status.type == "open" and rng.random() < 0.5:
-            updated = min(now, created + rng.randint(_MIN, 2 * _DAY))
+            updated = min(now, created + rng.randint(MIN, 2 * DAY))
         else:
-            updated = now - int(rng.expovariate(1 / (2 * _DAY)))
-        return status, created, max(updated, created + _MIN), closed_at
+            updated = now - int(rng.expovariate(1 / (2 * DAY)))
+        return status, created, max(updated, created + MIN), closed_at
 
     def _people(self, lid: str, sid: str, parent: Task | None, milestone: bool,
                 created: int) -> tuple[int, list[int], list[int]]:
@@ -414,7 +210,7 @@ class _Gen:
             watchers += self._pick(sid, 1)
         if lid in self.list_guests and rng.random() < 0.15:
             watchers.append(rng.choice(self.list_guests[lid]))
-        return creator, assignees, _dedupe(watchers)
+        return creator, assignees, dedupe(watchers)
 
     def _status(self, lid: str, finished: bool) -> Status:
         """A status of the List's workflow: done/closed when finished, else open or active
@@ -434,7 +230,7 @@ class _Gen:
     def _checklists(self, t: Task, done: bool) -> None:
         rng = self.rng
         for order in range(rng.choice((1, 1, 1, 2))):
-            when = t.date_created + rng.randint(0, _HOUR)
+            when = t.date_created + rng.randint(0, HOUR)
             cl = Checklist(self.ids.uuid(), t.id, rng.choice(N.CHECKLISTS), when, order,
                            t.creator)
             for j, item in enumerate(rng.sample(N.CHECK_ITEMS, rng.randint(2, 6))):
@@ -460,8 +256,8 @@ class _Gen:
         if ty == "phone":
             return f"+1 {rng.randint(201, 989)} 555 {rng.randint(0, 9999):04d}"
         if ty == "date":
-            day = t.date_created + rng.randint(1, 60) * _DAY
-            return day - day % _DAY + 4 * _HOUR
+            day = t.date_created + rng.randint(1, 60) * DAY
+            return day - day % DAY + 4 * HOUR
         if ty in ("short_text", "text"):
             return rng.choice(N.TASK_OBJECTS if ty == "short_text" else N.DESCRIPTIONS)
         if ty == "checkbox":
@@ -513,106 +309,4 @@ class _Gen:
             free = [t for t in open_tasks if uid not in t.assignees]
             for t in rng.sample(free, min(len(free), max(0, 3 - len(open_tasks) + len(free)))):
                 t.assignees.append(uid)
-                t.watchers = _dedupe([*t.watchers, uid])
-
-    # -- activity -------------------------------------------------------------------------
-    def _entry(self, uid: int, start: int, end: int | None, task_id: str | None,
-               billable: bool, note: str, tags: list[str]) -> None:
-        eid = self.ids.time_entry()
-        self.ws.time_entries[eid] = TimeEntry(
-            eid, uid, start, end, task_id, billable, note, tags,
-            "clickup" if self.rng.random() < 0.85 else "chrome", end or start)
-
-    def _time_entries(self) -> None:
-        """Intervals over each worked task's active life; the primary assignee's estimate
-        bias decides how far tracked time overshoots the estimate."""
-        rng = self.rng
-        for t in self.all_tasks:
-            kind = self.kind[t.id]
-            if kind == "open" or t.custom_item_id == 1 or rng.random() < 0.2:
-                continue
-            end = t.date_done or t.date_updated
-            begin = t.start_date if t.start_date and t.start_date < end - _HOUR else t.date_created
-            if end - begin < 20 * _MIN:
-                continue
-            sid = self.ws.lists[t.list_id].space_id
-            primary = t.assignees[0] if t.assignees else t.creator
-            estimate = t.time_estimate or rng.choice(_EST_HOURS) * _HOUR
-            total = estimate * self.bias[primary] * rng.lognormvariate(0, 0.3)
-            if kind == "custom":
-                total *= rng.uniform(0.1, 0.9)
-            people, tracked, i = t.assignees[:2] or [primary], 0, 0
-            while tracked < total and i < 10:
-                dur = int(rng.lognormvariate(math.log(120 * _MIN), 0.5))
-                dur = min(end - begin, max(15 * _MIN, min(4 * _HOUR, dur, int(total - tracked))))
-                uid = people[i % len(people)] if rng.random() < 0.85 else self._pick(sid, 1)[0]
-                at = self._office(uid, begin + rng.randint(0, end - begin - dur), begin,
-                                  end - dur)
-                self._entry(self._who(uid, at + dur), at, at + dur, t.id,
-                            rng.random() < self.billable[sid], rng.choice(N.ENTRY_NOTES),
-                            [rng.choice(N.ENTRY_TAGS)] if rng.random() < 0.2 else [])
-                tracked, i = tracked + dur, i + 1
-        for _ in range(max(2, len(self.ws.time_entries) // 25)):  # meetings: no task
-            uid = rng.choice(self.active)
-            dur = rng.choice((15, 30, 30, 45, 60)) * _MIN
-            at = self._office(uid, rng.randint(self.start, self.now - _HOUR), self.start,
-                              self.now - _HOUR)
-            self._entry(uid, at, at + dur, None, False, rng.choice(N.MEETINGS), ["meeting"])
-
-    def _running_timer(self) -> None:
-        """Exactly one timer runs, started within the last two hours on an active task."""
-        rng = self.rng
-        busy = [t for t in self.all_tasks if self.kind[t.id] == "custom" and not t.archived
-                and t.assignees and t.assignees[0] not in self.inactive]
-        task = rng.choice(busy) if busy else None
-        uid = task.assignees[0] if task else rng.choice(self.active)
-        start = self.now - rng.randint(5 * _MIN, 115 * _MIN)
-        for eid in [e.id for e in self.ws.time_entries.values()
-                    if e.user_id == uid and (e.end or 0) > start]:
-            del self.ws.time_entries[eid]  # one person cannot track two things at once
-        if task:
-            task.date_updated = max(task.date_updated, start)
-        self._entry(uid, start, None, task.id if task else None, False, "", [])
-        member = self.ws.members[uid]
-        member.last_active = max(member.last_active or 0, start)
-
-    def _comments(self) -> None:
-        """~1.5 comments per task, a few very long threads, replies, assigned comments,
-        and some List comments."""
-        rng, tasks = self.rng, self.all_tasks
-        long_lived = [t for t in tasks if t.date_updated - t.date_created > 2 * _DAY]
-        n_hot = max(2, self.n // 2000) if self.n >= 200 else 0  # to exercise comment paging
-        hot = {t.id for t in rng.sample(long_lived, min(len(long_lived), n_hot))}
-        keep = max(0.2, 1 - 85 * len(hot) / (1.5 * len(tasks) or 1))  # long threads use budget
-        for t in tasks:
-            k = (rng.randint(61, 110) if t.id in hot
-                 else rng.choices(_COMMENT_COUNTS, cum_weights=_COMMENT_CW)[0]
-                 if rng.random() < keep else 0)
-            if not k:
-                continue
-            lo = t.date_created + _MIN
-            dates = sorted(rng.randint(lo, max(lo, t.date_updated)) for _ in range(k))
-            people = _dedupe([t.creator, *t.assignees, *t.watchers])
-            sid = self.ws.lists[t.list_id].space_id
-            done = self.kind[t.id] in ("done", "closed")
-            threads: list[Comment] = []
-            for when in dates:
-                uid = rng.choice(people) if rng.random() < 0.8 else self._pick(sid, 1)[0]
-                c = Comment(self.ids.comment(), self._who(uid, when), rng.choice(N.COMMENTS),
-                            when, task_id=t.id)
-                if threads and rng.random() < 0.25:
-                    c.parent_id = rng.choice(threads).id
-                else:
-                    threads.append(c)
-                    if rng.random() < 0.06:
-                        c.text = rng.choice(N.ASSIGNED_COMMENTS)
-                        c.assignee = self._who(rng.choice(people), when)
-                        c.assigned_by = c.user_id
-                        c.resolved = rng.random() < (0.6 if done else 0.3)
-                self.ws.comments[c.id] = c
-        for _ in range(max(3, self.n // 1000)):
-            lid = rng.choice(self.live_lists)
-            when = rng.randint(self.start, self.now - _MIN)
-            uid = self._who(self._pick(self.ws.lists[lid].space_id, 1)[0], when)
-            c = Comment(self.ids.comment(), uid, rng.choice(N.COMMENTS), when, list_id=lid)
-            self.ws.comments[c.id] = c
+                t.watchers = dedupe([*t.watchers, uid])

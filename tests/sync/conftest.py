@@ -1,0 +1,19 @@
+"""Fixtures for sync tests: a migrated fresh database and a simulator to sync from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from clickup_sync.store import connect, upgrade
+from tests.pg import fresh_database
+
+
+@pytest.fixture()
+def dsn() -> Iterator[str]:
+    """A fresh database with the schema applied."""
+    with fresh_database() as url:
+        with connect(url) as conn:
+            upgrade(conn)
+        yield url
