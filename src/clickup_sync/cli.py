@@ -1,26 +1,235 @@
 """The ``clickup-sync`` command: a thin shell over the library.
 
-Errors are one sentence and a non-zero exit, never a traceback.
+Human-readable output by default, ``--json`` where a machine reads it. An error is one
+sentence and a non-zero exit, never a traceback.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+import os
 import signal
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
+from .clickup import ClickUpError
+from .config import Settings
 from .simulator import FaultConfig, Simulator
 from .simulator.state import PLAN_LIMITS
+from .store import StoreError, connect, pending, redact, resolve_dsn, runs
+from .store.snapshots import take_snapshot
+from .sync import RunResult
+from .sync.runner import NotConfigured, open_engine, prepare_database
+from .sync.scheduler import run_forever
+from .sync.verify import verify as verify_sync
 
 app = typer.Typer(help="Mirror a ClickUp workspace into PostgreSQL and ask it questions.",
                   no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 console = Console(stderr=True)
+out = Console()
 
 
 def _fail(message: str) -> None:
     console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(1)
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each API call.")
+         ) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        _fail(f"setting {'.'.join(str(p) for p in first['loc']).upper()}: {first['msg']}")
+        raise  # unreachable: _fail exits
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn the library's expected failures into one sentence."""
+    try:
+        yield
+    except (StoreError, NotConfigured, ClickUpError, LookupError) as exc:
+        _fail(str(exc))
+
+
+def _database(settings: Settings) -> str:
+    with _errors():
+        return prepare_database(settings)
+    raise AssertionError  # pragma: no cover
+
+
+class _Progress:
+    """Rich progress bars, one per sync stage."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.bars: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage not in self.bars:
+            self.bars[stage] = self.progress.add_task(stage, total=total)
+        self.progress.update(self.bars[stage], completed=done, total=total)
+
+
+def _run_sync(settings: Settings, dsn: str, *, full: bool, comments: float | None,
+              show: bool) -> RunResult:
+    columns = (TextColumn("{task.description:>14}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, disable=not show, transient=False) as progress:
+
+        async def go() -> RunResult:
+            async with open_engine(settings, dsn, _Progress(progress)) as engine:
+                return await engine.run(full=full, comments_seconds=comments)
+
+        with _errors():
+            return asyncio.run(go())
+    raise AssertionError  # pragma: no cover
+
+
+def _print_result(result: RunResult, as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps({"run_id": result.run_id, "status": result.status,
+                                   "kind": result.kind, "counts": result.counts,
+                                   "api_calls": result.api_calls, "errors": result.errors,
+                                   "seconds": round(result.seconds, 2),
+                                   "comments_waiting": result.comments_waiting}))
+        return
+    counts = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in result.counts.items())
+    colour = {"ok": "green", "skipped": "yellow"}.get(result.status, "red")
+    console.print(f"[{colour}]{result.kind} sync {result.status}[/{colour}] "
+                  f"in {result.seconds:.1f} s with {result.api_calls:,} API calls: {counts}")
+    if result.comments_waiting:
+        console.print(f"  comments of {result.comments_waiting:,} tasks are still to read; "
+                      "later runs read them")
+    for err in result.errors[:10]:
+        console.print(f"  [yellow]•[/yellow] {err}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations (start-up does this too).
+
+    Example: clickup-sync db upgrade
+    """
+    settings = _settings()
+    with _errors():
+        url = settings.database_url.get_secret_value() if settings.database_url else None
+        with connect(resolve_dsn(url, settings.data_dir)) as conn:
+            todo = [m.version for m in pending(conn)]
+    _database(settings)
+    console.print(f"applied: {', '.join(todo)}" if todo else "the database is up to date")
+
+
+@app.command()
+def sync(full: bool = typer.Option(False, help="Re-read everything and find deletions."),
+         all_comments: bool = typer.Option(False, "--all-comments",
+                                           help="Read every waiting task's comments now."),
+         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")
+         ) -> None:
+    """Sync once: only what changed, or everything with --full.
+
+    Example: clickup-sync sync --full
+    """
+    settings = _settings()
+    dsn = _database(settings)
+    result = _run_sync(settings, dsn, full=full, comments=None if all_comments else -1.0,
+                       show=not as_json)
+    _print_result(result, as_json)
+    if result.status == "failed":
+        raise typer.Exit(1)
+
+
+@app.command()
+def snapshot() -> None:
+    """Take today's snapshot of every task (the schedule does this daily).
+
+    Example: clickup-sync snapshot
+    """
+    dsn = _database(_settings())
+    with _errors(), connect(dsn, autocommit=True) as conn, conn.transaction():
+        rows = take_snapshot(conn)
+    console.print(f"snapshot of {rows:,} tasks taken")
+
+
+@app.command()
+def status(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Show the last sync runs, the sync lag and the API calls they used.
+
+    Example: clickup-sync status
+    """
+    dsn = _database(_settings())
+    with _errors(), connect(dsn, autocommit=True) as conn:
+        recent = runs.recent_runs(conn, 10)
+        counts = conn.execute(
+            """SELECT (SELECT count(*) FROM clickup_tasks WHERE NOT is_deleted),
+                      (SELECT count(*) FROM time_entries WHERE NOT is_deleted),
+                      (SELECT count(*) FROM comments WHERE NOT is_deleted),
+                      (SELECT extract(epoch FROM now() - max(finished_at))::int
+                         FROM sync_runs WHERE status = 'ok')""").fetchone()
+    assert counts is not None
+    if as_json:
+        out.print_json(json.dumps({
+            "tasks": counts[0], "time_entries": counts[1], "comments": counts[2],
+            "lag_seconds": counts[3],
+            "runs": [{"id": r.id, "kind": r.kind, "status": r.status,
+                      "started_at": r.started_at.isoformat(), "api_calls": r.api_calls,
+                      "tasks": r.tasks_upserted, "errors": r.errors} for r in recent]}))
+        return
+    lag = "never synced" if counts[3] is None else f"last good sync {counts[3]} s ago"
+    console.print(f"{counts[0]:,} tasks, {counts[1]:,} time entries, {counts[2]:,} comments; "
+                  f"{lag}")
+    table = Table("run", "kind", "status", "started", "seconds", "API calls", "tasks")
+    for r in recent:
+        took = (r.finished_at - r.started_at).total_seconds() if r.finished_at else None
+        table.add_row(str(r.id), r.kind, r.status, f"{r.started_at:%Y-%m-%d %H:%M:%S}",
+                      "-" if took is None else f"{took:.1f}", f"{r.api_calls:,}",
+                      f"{r.tasks_upserted:,}")
+    out.print(table)
+
+
+@app.command()
+def verify(comments: bool = typer.Option(False, help="Compare comments too (a call a task)."),
+           limit: int = typer.Option(50, help="Differences to print.")) -> None:
+    """Re-read ClickUp fully and list every difference; exit 1 if there are any.
+
+    Example: clickup-sync verify
+    """
+    settings = _settings()
+    dsn = _database(settings)
+
+    async def go() -> Any:
+        async with open_engine(settings, dsn) as engine:
+            team = await engine.resolve_team()
+            return await verify_sync(engine.client, dsn, team, comments=comments)
+
+    with _errors():
+        report = asyncio.run(go())
+    checked = ", ".join(f"{v:,} {k}s" for k, v in report.checked.items())
+    if not report.differences:
+        console.print(f"[green]no differences[/green] ({checked})")
+        return
+    for line in report.differences[:limit]:
+        out.print(line)
+    console.print(f"[red]{len(report.differences):,} differences[/red] ({checked})")
     raise typer.Exit(1)
 
 
@@ -29,6 +238,32 @@ def _wait_for_interrupt() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
+
+
+def _schedule(settings: Settings, dsn: str, on_result: Callable[[RunResult], None]) -> None:
+    async def go() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with open_engine(settings, dsn) as engine:
+            await run_forever(settings, engine, dsn, on_result, stop)
+
+    with _errors():
+        asyncio.run(go())
+
+
+@app.command()
+def run() -> None:
+    """Keep the database current: sync every 45 s and take the daily snapshot.
+
+    Example: CLICKUP_API_TOKEN=pk_… clickup-sync run
+    """
+    settings = _settings()
+    dsn = _database(settings)
+    console.print(f"syncing every {settings.sync_interval_seconds:g} s; daily snapshot at "
+                  f"{settings.snapshot_time} {settings.timezone}. Ctrl+C stops.")
+    _schedule(settings, dsn, lambda r: _print_result(r, False))
 
 
 @app.command()
@@ -67,24 +302,9 @@ def simulator(
                                      unknown_id_status=unknown_id_status, faults=faults)
     except ValueError as exc:
         _fail(str(exc))
-    _serve(sim, host, port, token)
-
-
-def _serve(sim: Simulator, host: str, port: int, token: str) -> None:
     try:
         with sim.serve(host, port) as base_url:
-            ws = sim.workspace
-            console.print(f"[green]ClickUp API v2 simulator[/green] at [bold]{base_url}[/bold]")
-            console.print(f"  workspace {ws.name!r} (team id {ws.id}): {len(ws.tasks):,} "
-                          f"tasks, {len(ws.members)} members, {len(ws.time_entries):,} time "
-                          f"entries, {len(ws.comments):,} comments")
-            console.print(f"  token: {token}   plan: {sim.config.plan} "
-                          f"({sim.rate_limit_for(sim.config.plan)} requests per "
-                          f"{sim.config.rate_window:g} s)")
-            console.print(f"  try: curl -H 'Authorization: {token}' {base_url}/team")
-            admin = base_url.removesuffix("/api/v2") + "/_simulator"
-            console.print(f"  admin: POST {admin}/advance  GET {admin}/stats  "
-                          f"GET {admin}/state")
+            _announce(sim, base_url, token)
             console.print("Press Ctrl+C to stop.")
             _wait_for_interrupt()
     except OSError as exc:
@@ -93,20 +313,69 @@ def _serve(sim: Simulator, host: str, port: int, token: str) -> None:
         sim.close()
 
 
+def _announce(sim: Simulator, base_url: str, token: str) -> None:
+    ws = sim.workspace
+    console.print(f"[green]ClickUp API v2 simulator[/green] at [bold]{base_url}[/bold]")
+    console.print(f"  workspace {ws.name!r} (team id {ws.id}): {len(ws.tasks):,} tasks, "
+                  f"{len(ws.members)} members, {len(ws.time_entries):,} time entries, "
+                  f"{len(ws.comments):,} comments")
+    console.print(f"  token: {token}   plan: {sim.config.plan} "
+                  f"({sim.rate_limit_for(sim.config.plan)} requests per "
+                  f"{sim.config.rate_window:g} s)")
+    console.print(f"  try: curl -H 'Authorization: {token}' {base_url}/team")
+    admin = base_url.removesuffix("/api/v2") + "/_simulator"
+    console.print(f"  admin: POST {admin}/advance  GET {admin}/stats  GET {admin}/state")
+
+
 @app.command()
 def demo(
     port: int = typer.Option(8900, help="Port of the simulator."),
-    tasks: int = typer.Option(5000, min=1, help="Tasks in the demo workspace."),
+    tasks: int = typer.Option(2000, min=1, help="Tasks in the demo workspace."),
+    once: bool = typer.Option(False, help="Sync once and stop instead of keeping in sync."),
 ) -> None:
-    """Try clickup-sync with no ClickUp account: starts the ClickUp simulator.
+    """Try clickup-sync with no ClickUp account: simulator + embedded PostgreSQL + sync.
 
     Example: clickup-sync demo
     """
-    console.print("[bold]clickup-sync demo[/bold]: starting the ClickUp API simulator "
-                  "(seed 1). Sync into PostgreSQL arrives with the next release.")
+    console.print("[bold]clickup-sync demo[/bold]: a simulated ClickUp workspace (seed 1), "
+                  "synced into PostgreSQL.")
     with console.status(f"Generating {tasks:,} tasks…"):
-        sim = Simulator.generate(seed=1, tasks=tasks, token="pk_demo")
-    _serve(sim, "127.0.0.1", port, "pk_demo")
+        sim = Simulator.generate(seed=1, tasks=tasks, token="pk_demo", plan="business_plus")
+    try:
+        with sim.serve("127.0.0.1", port) as base_url:
+            _announce(sim, base_url, "pk_demo")
+            os.environ.pop("CLICKUP_TEAM_ID", None)
+            settings = _settings(clickup_api_token="pk_demo", clickup_api_url=base_url,
+                                 clickup_team_id=None)
+            with console.status("Starting PostgreSQL…"):
+                dsn = _database(settings)
+            result = _run_sync(settings, dsn, full=False, comments=None, show=True)
+            _print_result(result, False)
+            _next_steps(settings, dsn)
+            if not once:
+                console.print(f"Keeping in sync every {settings.sync_interval_seconds:g} s "
+                              "(the simulated team keeps working). Ctrl+C stops.")
+                _schedule(settings, dsn, lambda r: _advance_and_print(sim, r))
+    except OSError as exc:
+        _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")
+    finally:
+        sim.close()
+
+
+def _advance_and_print(sim: Simulator, result: RunResult) -> None:
+    _print_result(result, False)
+    sim.advance(30)  # the simulated team works on between two syncs
+
+
+def _next_steps(settings: Settings, dsn: str) -> None:
+    console.print("[bold]Try next[/bold] (in another terminal):")
+    console.print("  clickup-sync status          # what was synced, and how it went")
+    console.print(f"  CLICKUP_API_URL={settings.clickup_api_url} CLICKUP_API_TOKEN=pk_demo "
+                  "clickup-sync verify   # compare the database with ClickUp")
+    console.print(f"  psql '{redact(dsn)}'   # password: in the embedded server's data folder")
+    console.print("  then: SELECT title, status, assignee_name, tracked_minutes FROM tasks "
+                  "ORDER BY date_updated DESC LIMIT 10;")
+    console.print(f"  The simulator stays at {settings.clickup_api_url} while the demo runs.")
 
 
 if __name__ == "__main__":  # pragma: no cover

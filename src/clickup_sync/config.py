@@ -7,7 +7,9 @@ log line. Nothing is read at import time: call `get_settings()` (tests build `Se
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CLICKUP_API_URL = "https://api.clickup.com/api/v2"
@@ -32,6 +34,39 @@ class Settings(BaseSettings):
         "http://localhost:1234/v1", description="OpenAI-compatible LLM server (LM Studio, "
                                                 "Ollama, llama.cpp, vLLM).")
     lm_studio_model: str = Field("gemma-3-4b", description="Model name on that server.")
+    data_dir: Path | None = Field(
+        None, description="Where the embedded PostgreSQL keeps its data; default: the user "
+                          "data folder (root: /var/lib/clickup-sync).")
+    sync_interval_seconds: float = Field(
+        45.0, gt=0, description="Seconds between two scheduled syncs.")
+    timezone: str = Field(
+        "UTC", description="IANA timezone for daily snapshots, week boundaries and the "
+                           "times shown in the `tasks` view (e.g. Asia/Kolkata).")
+    snapshot_time: str = Field(
+        "23:55", description="Local time (HH:MM, in TIMEZONE) of the daily snapshot.")
+    comment_seconds: float = Field(
+        20.0, ge=0, description="Seconds a scheduled sync may spend backfilling comments.")
+    reconcile_hours: float = Field(
+        6.0, gt=0, description="Hours between full re-reads that find deleted tasks.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("snapshot_time")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        hour, _, minute = value.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError("snapshot_time must be HH:MM")
+        return value
 
 
 def get_settings() -> Settings:

@@ -90,6 +90,8 @@ def test_numbers_durations_and_ids_in_either_form() -> None:
     assert task.orderindex == 1 and task.archived is False
     assert (task.team_id, task.list_id, task.parent) == ("9006", "901", None)
     assert _task(time_estimate=None, points=3).points == 3
+    nulls = _task(assignees=None, tags=None, custom_fields=None)
+    assert nulls.assignees == nulls.tags == nulls.custom_fields == []
 
 
 def test_task_parts() -> None:

@@ -13,9 +13,10 @@ to mark tasks deleted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
+from clickup_sync.clickup import ClickUpClient
 from clickup_sync.store import reads, runs, writes
 from clickup_sync.store.records import TaskRecord
 
@@ -57,30 +58,37 @@ async def _write_page(ctx: RunContext, records: list[TaskRecord], stream: str | 
     ctx.counts["tasks"] += len(records)
 
 
-async def read_by_update(ctx: RunContext, path: str, *, archived: bool, since: int | None,
-                         stream: str | None, seen: set[str] | None = None) -> None:
-    """Page through ``path`` by update time from ``since`` (None: from the beginning)."""
+async def pages_by_update(client: ClickUpClient, path: str, *, archived: bool,
+                          since: int | None) -> AsyncIterator[list[dict[str, Any]]]:
+    """Yield pages of ``path`` by update time from ``since`` (None: from the beginning)."""
     bound = since or 0
     page_no = 0
     while True:
         params = {"include_closed": True, "subtasks": True, "archived": archived,
                   "order_by": "updated", "reverse": True, "date_updated_gt": bound,
                   "page": page_no}
-        page = await ctx.client.request("GET", path, params=params, unwrap="tasks")
+        page = await client.request("GET", path, params=params, unwrap="tasks")
         if not isinstance(page, list):
             raise rows.BadPayload(f"{path}: tasks is not a list")
-        records = _records(ctx, page)
-        if seen is not None:
-            seen.update(r["id"] for r in page if isinstance(r, dict) and "id" in r)
-        newest = _max_updated(page)
-        await _write_page(ctx, records, stream, newest)
-        ctx.report("tasks", ctx.counts["tasks"], None)
+        yield page
         if len(page) < PAGE:
             return
+        newest = _max_updated(page)
         if newest > bound:
             bound, page_no = newest, 0  # restart at the newest update seen
         else:
             page_no += 1  # a full page sharing one timestamp: step past it by offset
+
+
+async def read_by_update(ctx: RunContext, path: str, *, archived: bool, since: int | None,
+                         stream: str | None, seen: set[str] | None = None) -> None:
+    """Store every task of ``path`` updated since ``since``, page by page with the cursor."""
+    async for page in pages_by_update(ctx.client, path, archived=archived, since=since):
+        records = _records(ctx, page)
+        if seen is not None:
+            seen.update(str(r["id"]) for r in page if isinstance(r, dict) and "id" in r)
+        await _write_page(ctx, records, stream, _max_updated(page))
+        ctx.report("tasks", ctx.counts["tasks"], None)
 
 
 async def sync_tasks(ctx: RunContext, *, full: bool) -> bool:

@@ -1,0 +1,106 @@
+"""The sync as users run it: separate processes, killed at random, or started together."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from clickup_sync.simulator import Simulator
+
+from .truth import differences
+
+TOKEN = "pk_proc"
+
+
+@pytest.fixture()
+def served() -> Iterator[tuple[Simulator, str]]:
+    # The free plan on a one-second window: about 100 calls a second, so a full sync of
+    # this workspace takes several seconds and a kill lands in the middle of it.
+    sim = Simulator.generate(seed=8, tasks=500, plan="free", token=TOKEN, rate_window=1.0)
+    with sim.serve() as url:
+        yield sim, url
+    sim.close()
+
+
+def _env(url: str, dsn: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLICKUP_", "DATABASE"))}
+    return {**env, "CLICKUP_API_URL": url, "CLICKUP_API_TOKEN": TOKEN, "DATABASE_URL": dsn,
+            "COLUMNS": "200"}
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "clickup_sync.cli", *args]
+
+
+def _sync(url: str, dsn: str, *args: str) -> dict:
+    proc = subprocess.run(_cli("sync", "--json", *args), env=_env(url, dsn),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_killed_syncs_resume_and_converge(served: tuple[Simulator, str], dsn: str) -> None:
+    sim, url = served
+    rng = random.Random(5)
+    for _ in range(3):
+        proc = subprocess.Popen(_cli("sync", "--all-comments"), env=_env(url, dsn),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.5, 3.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        sim.advance(20)
+    final = _sync(url, dsn, "--all-comments")
+    assert final["status"] == "ok", final
+    if final["kind"] != "full":  # the killed runs may have finished a reconciliation
+        final = _sync(url, dsn, "--full", "--all-comments")
+    assert differences(sim, dsn) == []
+    with psycopg.connect(dsn) as conn:
+        killed = conn.execute("SELECT count(*) FROM sync_runs WHERE status = 'failed'").fetchone()
+        running = conn.execute(
+            "SELECT count(*) FROM sync_runs WHERE status = 'running'").fetchone()
+    assert killed is not None and killed[0] >= 1  # marked by the next run, not left running
+    assert running == (0,)
+
+
+def test_two_processes_started_together_sync_once(served: tuple[Simulator, str],
+                                                  dsn: str) -> None:
+    sim, url = served
+    procs = [subprocess.Popen(_cli("sync", "--json", "--all-comments"), env=_env(url, dsn),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = []
+    for proc in procs:
+        stdout, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, stderr
+        results.append(json.loads(stdout))
+    assert sorted(r["status"] for r in results) == ["ok", "skipped"]
+    assert differences(sim, dsn) == []
+
+
+def test_verify_and_status_commands(served: tuple[Simulator, str], dsn: str) -> None:
+    sim, url = served
+    _sync(url, dsn, "--all-comments")
+    env = _env(url, dsn)
+    clean = subprocess.run(_cli("verify"), env=env, capture_output=True, text=True, timeout=300)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "no differences" in clean.stderr
+    task = next(t for t in sim.workspace.tasks.values() if not t.archived)
+    task.name = "Renamed behind the sync's back"
+    sim.state.changed()
+    dirty = subprocess.run(_cli("verify"), env=env, capture_output=True, text=True, timeout=300)
+    assert dirty.returncode == 1
+    assert f"task {task.id} name" in dirty.stdout
+    status = subprocess.run(_cli("status", "--json"), env=env, capture_output=True, text=True,
+                            timeout=60)
+    body = json.loads(status.stdout)
+    assert body["tasks"] == sum(1 for _ in sim.workspace.tasks)
+    assert body["runs"][0]["status"] == "ok" and body["runs"][0]["api_calls"] > 0
