@@ -257,7 +257,7 @@ def _schedule(settings: Settings, dsn: str, on_result: Callable[[RunResult], Non
 def run() -> None:
     """Keep the database current: sync every 45 s and take the daily snapshot.
 
-    Example: CLICKUP_API_TOKEN=pk_… clickup-sync run
+    Example: clickup-sync run   (with CLICKUP_API_TOKEN set)
     """
     settings = _settings()
     dsn = _database(settings)

@@ -14,6 +14,7 @@ wrapper; lists go to array columns, datetimes to ``timestamptz``, `uuid.UUID` or
 from __future__ import annotations
 
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -37,12 +38,21 @@ def _names(columns: Sequence[str]) -> sql.Composed:
     return sql.SQL(", ").join(sql.Identifier(c) for c in columns)
 
 
+_OID_CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], list[int]]] = (
+    weakref.WeakKeyDictionary())
+
+
 def _type_oids(cur: psycopg.Cursor[Any], relation: sql.Identifier,
                columns: Sequence[str]) -> list[int]:
-    """Ask the server for the column types, without reading a row."""
-    cur.execute(sql.SQL("SELECT {} FROM {} LIMIT 0").format(_names(columns), relation))
-    assert cur.description is not None
-    return [column.type_code for column in cur.description]
+    """Ask the server for the column types, without reading a row; remembered per
+    connection, since a batch writer asks for the same table again and again."""
+    cache = _OID_CACHE.setdefault(cur.connection, {})
+    key = (relation.as_string(cur.connection), tuple(columns))
+    if key not in cache:
+        cur.execute(sql.SQL("SELECT {} FROM {} LIMIT 0").format(_names(columns), relation))
+        assert cur.description is not None
+        cache[key] = [column.type_code for column in cur.description]
+    return cache[key]
 
 
 def _json_text(value: Any) -> Any:
@@ -125,7 +135,8 @@ def upsert(conn: psycopg.Connection[Any], table: Table, columns: Sequence[str],
     with _in_transaction(conn), conn.cursor() as cur:
         cur.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} "
                             "WITH NO DATA").format(stage, _names(columns), relation))
-        oids = dict(zip(columns, _type_oids(cur, stage, columns), strict=True))
+        # The stage has the target's column types, which are cached; no need to ask again.
+        oids = dict(zip(columns, _type_oids(cur, relation, columns), strict=True))
         _copy(cur, stage, columns, rows, list(oids.values()))
         compared = {c: oids[c] for c in updates if c in oids} if where_changed else None
         cur.execute(_insert(relation, stage, columns, key_columns, updates, compared))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 
+@cache
 def columns(cls: type) -> tuple[str, ...]:
     """Column names of a record type: its fields, minus child collections (``_`` prefix)."""
     return tuple(f.name for f in fields(cls) if not f.name.startswith("_"))
@@ -166,6 +168,8 @@ class TaskRecord:
     archived: bool
     url: str | None
     raw: dict[str, Any]
+    is_deleted: bool = False  # a task seen again is live again
+    deleted_at: datetime | None = None
     _assignees: list[int] = field(default_factory=list)
     _watchers: list[int] = field(default_factory=list)
     _tags: list[tuple[str, str | None, str | None]] = field(default_factory=list)

@@ -114,48 +114,59 @@ def _record_status_changes(conn: psycopg.Connection, tasks: Sequence[TaskRecord]
          [t.date_closed for t in tasks]))
 
 
-def _replace_children(conn: psycopg.Connection, table: str, key: str, ids: list[str],
-                      cols: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    conn.execute(f"DELETE FROM {table} WHERE {key} = ANY(%s)", (ids,))
+_CHILD_TABLES = ("task_assignees", "task_watchers", "task_tags", "task_locations",
+                 "task_custom_values", "task_links", "checklists", "checklist_items")
+
+
+def _clear_children(conn: psycopg.Connection, ids: list[str]) -> None:
+    """Delete every child row of these tasks in one statement (one round trip)."""
+    ctes = ", ".join(f"d{i} AS (DELETE FROM {t} WHERE task_id = ANY(%(ids)s))"
+                     for i, t in enumerate(_CHILD_TABLES))
+    conn.execute(f"WITH {ctes}, dd AS (DELETE FROM task_dependencies "
+                 "WHERE task_id = ANY(%(ids)s) OR depends_on = ANY(%(ids)s)) SELECT 1",
+                 {"ids": ids})
+
+
+def _copy_children(conn: psycopg.Connection, table: str, cols: Sequence[str],
+                   rows: list[tuple[Any, ...]]) -> None:
     if rows:
         copy_rows(conn, table, cols, rows)
 
 
 def write_tasks(conn: psycopg.Connection, tasks: Sequence[TaskRecord]) -> int:
-    """Upsert a batch of tasks with every child row; re-seen tasks are no longer deleted."""
+    """Upsert a batch of tasks with every child row; re-seen tasks are no longer deleted.
+
+    A payload lists every child of its task (and every dependency edge touching it, on
+    either side), so children are replaced whole for the tasks of the batch.
+    """
     if not tasks:
         return 0
     tasks = list({t.id: t for t in tasks}.values())  # a page may repeat a task
     ids = [t.id for t in tasks]
     _record_status_changes(conn, tasks)
-    n = _upsert(conn, "clickup_tasks", tasks, ["id"])
-    conn.execute("UPDATE clickup_tasks SET is_deleted = false, deleted_at = NULL, "
-                 "synced_at = now() WHERE id = ANY(%s)", (ids,))
+    n = _upsert(conn, "clickup_tasks", tasks, ["id"], extra_update=["synced_at"])
     fields = {f.id: f for t in tasks for f in t._custom_fields}
     _upsert(conn, "custom_fields", list(fields.values()), ["id"])
-    _replace_children(conn, "task_assignees", "task_id", ids, ("task_id", "user_id"),
-                      [(t.id, u) for t in tasks for u in dict.fromkeys(t._assignees)])
-    _replace_children(conn, "task_watchers", "task_id", ids, ("task_id", "user_id"),
-                      [(t.id, u) for t in tasks for u in dict.fromkeys(t._watchers)])
-    _replace_children(conn, "task_tags", "task_id", ids, ("task_id", "name", "tag_fg", "tag_bg"),
-                      list({(t.id, n): (t.id, n, fg, bg) for t in tasks
-                            for n, fg, bg in t._tags}.values()))
-    _replace_children(conn, "task_locations", "task_id", ids, ("task_id", "list_id"),
-                      list({(t.id, lid) for t in tasks for lid in t._locations}))
-    _replace_children(conn, "task_custom_values", "task_id", ids,
-                      columns(CustomValueRecord),
-                      _rows([v for t in tasks for v in t._custom_values]))
-    _replace_children(conn, "task_links", "task_id", ids, ("task_id", "link_id"),
-                      list({(t.id, link) for t in tasks for link in t._links}))
-    _replace_children(conn, "checklists", "task_id", ids, columns(ChecklistRecord),
-                      _rows({c.id: c for t in tasks for c in t._checklists}.values()))
-    _replace_children(conn, "checklist_items", "task_id", ids, columns(ChecklistItemRecord),
-                      _rows({i.id: i for t in tasks for i in t._checklist_items}.values()))
-    # A payload lists every edge touching its task, on either side.
-    conn.execute("DELETE FROM task_dependencies WHERE task_id = ANY(%s) OR depends_on = ANY(%s)",
-                 (ids, ids))
+    _clear_children(conn, ids)
+    _copy_children(conn, "task_assignees", ("task_id", "user_id"),
+                   [(t.id, u) for t in tasks for u in dict.fromkeys(t._assignees)])
+    _copy_children(conn, "task_watchers", ("task_id", "user_id"),
+                   [(t.id, u) for t in tasks for u in dict.fromkeys(t._watchers)])
+    _copy_children(conn, "task_tags", ("task_id", "name", "tag_fg", "tag_bg"),
+                   list({(t.id, n): (t.id, n, fg, bg) for t in tasks
+                         for n, fg, bg in t._tags}.values()))
+    _copy_children(conn, "task_locations", ("task_id", "list_id"),
+                   list({(t.id, lid) for t in tasks for lid in t._locations}))
+    _copy_children(conn, "task_custom_values", columns(CustomValueRecord),
+                   _rows([v for t in tasks for v in t._custom_values]))
+    _copy_children(conn, "task_links", ("task_id", "link_id"),
+                   list({(t.id, link) for t in tasks for link in t._links}))
+    _copy_children(conn, "checklists", columns(ChecklistRecord),
+                   _rows({c.id: c for t in tasks for c in t._checklists}.values()))
+    _copy_children(conn, "checklist_items", columns(ChecklistItemRecord),
+                   _rows({i.id: i for t in tasks for i in t._checklist_items}.values()))
     edges = {e for t in tasks for e in t._dependencies}
-    if edges:
+    if edges:  # an edge may also be stored already from its other task's payload
         upsert(conn, "task_dependencies", ("task_id", "depends_on"), list(edges),
                ("task_id", "depends_on"), update_columns=[])
     return n

@@ -41,6 +41,8 @@ class SyncOptions:
     comment_seconds: float = 20.0
     """Time an ordinary run may spend backfilling comments, most recently updated first."""
     comment_concurrency: int = 4
+    write_batch: int = 1000
+    """Tasks written per transaction (with their cursor) while paging."""
 
 
 class Db:

@@ -1,7 +1,8 @@
 """One sync run: members, hierarchy, tasks, time entries, then comments with the time left.
 
-A run holds a PostgreSQL advisory lock named after the Workspace, so any number of
-processes (the scheduler, a CLI call, the API's trigger) sync one at a time: the others skip.
+A run holds a PostgreSQL advisory lock named after the Workspace (in a transaction kept open
+for the run), so any number of processes (the scheduler, a CLI call, the API's trigger)
+sync one at a time: the others skip.
 A fetch that fails ends its stream for this run and leaves stored data as it was; the run is
 recorded as ``partial`` and the next one resumes from the committed cursors.
 """
@@ -46,12 +47,13 @@ class SyncEngine:
         self.dsn = dsn
         self.options = options or SyncOptions()
         self.progress = progress
+        self._teams: list[dict[str, Any]] | None = None
 
     async def resolve_team(self) -> str:
         """The configured Workspace, or the first one the token can see."""
         if self.options.team_id:
             return self.options.team_id
-        teams = await self.client.get_teams()
+        teams = self._teams = await self.client.get_teams()  # the run's member sync reuses it
         if not teams:
             raise LookupError("the ClickUp token has access to no Workspace")
         self.options.team_id = str(teams[0]["id"])
@@ -60,20 +62,28 @@ class SyncEngine:
     async def run(self, *, full: bool = False, comments_seconds: float | None = -1.0
                   ) -> RunResult:
         """Sync once. ``comments_seconds``: -1 the configured budget, None until done."""
-        team_id = await self.resolve_team()
-        lock_conn = connect(self.dsn, autocommit=True)
+        kind = "full" if full else "incremental"
         try:
-            if not locks.try_advisory_lock(lock_conn, f"clickup-sync:sync:{team_id}"):
-                return RunResult(None, "skipped", "full" if full else "incremental",
+            team_id = await self.resolve_team()
+        except (ClickUpError, LookupError) as exc:
+            return RunResult(None, "failed", kind, errors=[f"cannot list Workspaces: {exc}"])
+        # The lock lives in a transaction held open for the run: that pins one server
+        # session even through a transaction pooler (Supabase port 6543), and the server
+        # releases it when the transaction ends, including when this process is killed.
+        lock_conn = connect(self.dsn)
+        try:
+            if not locks.advisory_xact_lock(lock_conn, f"clickup-sync:sync:{team_id}",
+                                            wait=False):
+                return RunResult(None, "skipped", kind,
                                  errors=["another sync of this Workspace is running"])
-            runs.fail_abandoned_runs(lock_conn)
             conn = connect(self.dsn, autocommit=True)
             try:
+                runs.fail_abandoned_runs(conn)
                 return await self._run(Db(conn), team_id, full, comments_seconds)
             finally:
                 conn.close()
         finally:
-            lock_conn.close()  # ends the session, which releases the lock
+            lock_conn.close()  # rolls back the lock's transaction, which releases it
 
     async def _run(self, db: Db, team_id: str, full: bool,
                    comments_seconds: float | None) -> RunResult:
@@ -87,7 +97,8 @@ class SyncEngine:
         status = "ok"
         waiting = 0
         try:
-            await hierarchy.sync_members(ctx)
+            teams, self._teams = self._teams, None
+            await hierarchy.sync_members(ctx, teams)
             if full or due["hierarchy"]:
                 await hierarchy.sync_hierarchy(ctx)
                 await db.write(runs.set_cursor, "hierarchy", ctx.started_ms)

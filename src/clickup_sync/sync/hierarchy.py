@@ -17,9 +17,12 @@ from . import rows
 from .context import RunContext
 
 
-async def sync_members(ctx: RunContext) -> dict[str, Any]:
-    """Upsert the Workspace and its members; return the team's raw object."""
-    teams = await ctx.client.get_teams()
+async def sync_members(ctx: RunContext, teams: list[dict[str, Any]] | None = None
+                       ) -> dict[str, Any]:
+    """Upsert the Workspace and its members (from ``teams`` if just fetched); return the
+    team's raw object."""
+    if teams is None:
+        teams = await ctx.client.get_teams()
     team = next((t for t in teams if str(t.get("id")) == ctx.team_id), None)
     if team is None:
         raise LookupError(f"the token cannot see Workspace {ctx.team_id}")
