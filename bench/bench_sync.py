@@ -185,6 +185,9 @@ def main() -> None:
                          stats["rate_limited"],
                          f"{changed} tasks changed ({100 * changed / args.tasks:.2f}%); "
                          f"target ≤ {changed / 100:.0f} + c"))
+        if args.skip_comments:  # every task still waits for comments: nothing to show
+            throughput = write_throughput(dsn)
+            return _print(args, window, lines, throughput)
         server_stats(url, reset=True)
         result, seconds, calls = asyncio.run(run_sync(api, dsn, full=False, comments=None,
                                                       options=options))
@@ -196,6 +199,10 @@ def main() -> None:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
         drop_database(dsn)
+    _print(args, window, lines, throughput)
+
+
+def _print(args: argparse.Namespace, window: float, lines: list[str], throughput: str) -> None:
     print(f"\n{args.tasks:,} tasks, business plan (100 requests per {window:g} s window)\n")
     print("| phase | API calls | seconds | lower bound s | ratio | 429s | notes |")
     print("|---|---:|---:|---:|---:|---:|---|")
