@@ -9,6 +9,7 @@ time entries unpaged, the caller's last 30 days by default.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -125,46 +126,76 @@ def _sort_key(order_by: str) -> Callable[[Task], tuple]:
     return lambda t: (t.date_created, t.id)
 
 
-def select_tasks(state: SimState, q: TaskQuery, candidates: Callable[[], list[Task]],
-                 *, gt_inclusive: bool = True) -> list[str]:
-    """Ids of the tasks a query matches, in ClickUp's order."""
+_ORDER_FIELD = {"updated": "date_updated", "created": "date_created", "due_date": "due_date"}
+
+
+def _matches(state: SimState, q: TaskQuery, t: Task, gt_inclusive: bool) -> bool:
+    """Whether one task passes every filter of the query."""
     ws = state.ws
-    out: list[Task] = []
-    for t in candidates():
-        if t.archived != q.archived:
-            continue
-        if q.parent is not None:
-            if t.parent != q.parent:
-                continue
-        elif t.parent and not q.subtasks:
-            continue
-        st = state.task_status(t)
-        if st.type == "closed" and not q.include_closed:
-            continue
-        if q.statuses and st.status.lower() not in q.statuses:
-            continue
-        if q.assignees and not any(a in t.assignees for a in q.assignees):
-            continue
-        if q.watchers and not any(w in t.watchers for w in q.watchers):
-            continue
-        if q.tags and not any(tag in t.tags for tag in q.tags):
-            continue
-        if q.custom_items and t.custom_item_id not in q.custom_items:
-            continue
-        lst = ws.lists[t.list_id]
-        if q.list_ids and t.list_id not in q.list_ids and not set(t.locations) & set(q.list_ids):
-            continue
-        if q.folder_ids and lst.folder_id not in q.folder_ids:
-            continue
-        if q.space_ids and lst.space_id not in q.space_ids:
-            continue
-        if any(not _bound_ok(getattr(t, name), gt, lt, gt_inclusive)
-               for name, gt, lt in q.bounds):
-            continue
-        out.append(t)
-    # Default (reverse=false) is newest / largest first; reverse=true flips to ascending.
-    out.sort(key=_sort_key(q.order_by), reverse=not q.reverse)
-    return [t.id for t in out]
+    if t.archived != q.archived:
+        return False
+    if q.parent is not None:
+        if t.parent != q.parent:
+            return False
+    elif t.parent and not q.subtasks:
+        return False
+    st = state.task_status(t)
+    if st.type == "closed" and not q.include_closed:
+        return False
+    if q.statuses and st.status.lower() not in q.statuses:
+        return False
+    if q.assignees and not any(a in t.assignees for a in q.assignees):
+        return False
+    if q.watchers and not any(w in t.watchers for w in q.watchers):
+        return False
+    if q.tags and not any(tag in t.tags for tag in q.tags):
+        return False
+    if q.custom_items and t.custom_item_id not in q.custom_items:
+        return False
+    lst = ws.lists[t.list_id]
+    if q.list_ids and t.list_id not in q.list_ids and not set(t.locations) & set(q.list_ids):
+        return False
+    if q.folder_ids and lst.folder_id not in q.folder_ids:
+        return False
+    if q.space_ids and lst.space_id not in q.space_ids:
+        return False
+    return all(_bound_ok(getattr(t, name), gt, lt, gt_inclusive) for name, gt, lt in q.bounds)
+
+
+def select_page(state: SimState, q: TaskQuery, key: tuple, candidates: Callable[[], list[Task]],
+                page: int, size: int, *, gt_inclusive: bool = True) -> tuple[list[str], bool]:
+    """One page of the tasks a query matches, in ClickUp's order, and whether it is the last.
+
+    The candidates are kept sorted (per state version); a bound on the order field lets the
+    scan start where the bound does, and the scan stops once the page is known to be full.
+    So a sync paging by ``date_updated_gt`` costs a page's worth of work, not a full scan.
+    """
+    sort_key = _sort_key(q.order_by)
+    ordered: list[Task] = state.cached(("ordered", key, q.order_by),
+                                       lambda: sorted(candidates(), key=sort_key))
+    keys: list[tuple] = state.cached(("keys", key, q.order_by),
+                                     lambda: [sort_key(t) for t in ordered])
+    field = _ORDER_FIELD.get(q.order_by)
+    gt = lt = None
+    for name, low, high in q.bounds:
+        if name == field:
+            gt, lt = low, high
+    prefix: tuple = (False,) if q.order_by == "due_date" else ()
+    need = (page + 1) * size + 1
+    found: list[str] = []
+    if q.reverse:  # ascending
+        start = bisect.bisect_left(keys, (*prefix, gt)) if gt is not None else 0
+        indexes: range = range(start, len(ordered))
+    else:  # descending, newest / largest first
+        stop = bisect.bisect_left(keys, (*prefix, lt)) if lt is not None else len(ordered)
+        indexes = range(stop - 1, -1, -1)
+    for i in indexes:
+        t = ordered[i]
+        if _matches(state, q, t, gt_inclusive):
+            found.append(t.id)
+            if len(found) == need:
+                break
+    return found[page * size:(page + 1) * size], len(found) < need
 
 
 def hidden_by_archive(state: SimState, list_id: str) -> bool:
@@ -178,12 +209,6 @@ def hidden_by_archive(state: SimState, list_id: str) -> bool:
     if lst.archived or ws.spaces[lst.space_id].archived:
         return True
     return bool(lst.folder_id and ws.folders[lst.folder_id].archived)
-
-
-def page_of(ids: list[str], page: int, size: int) -> tuple[list[str], bool]:
-    start = page * size
-    chunk = ids[start:start + size]
-    return chunk, start + size >= len(ids)
 
 
 def comments_page(state: SimState, ordered_ids: list[str], params: Params) -> list[Comment]:

@@ -22,8 +22,7 @@ from .queries import (
     flag,
     hidden_by_archive,
     integer,
-    page_of,
-    select_tasks,
+    select_page,
     select_time_entries,
 )
 from .state import SimState
@@ -165,9 +164,8 @@ def _task_page(c: Call, key: tuple, candidates: Callable[[], list[Task]]) -> Any
     page = integer(c.params, "page") or 0
     if page < 0:
         raise QueryError("Page must be 0 or greater", "INPUT_005")
-    ids = state.cached((*key, q, c.gt_inclusive),
-                       lambda: select_tasks(state, q, candidates, gt_inclusive=c.gt_inclusive))
-    chunk, last = page_of(ids, page, TASK_PAGE_SIZE)
+    chunk, last = select_page(state, q, key, candidates, page, TASK_PAGE_SIZE,
+                              gt_inclusive=c.gt_inclusive)
     markdown = flag(c.params, "include_markdown_description")
     return {"tasks": [serialize.task(state, state.ws.tasks[i], markdown=markdown)
                       for i in chunk], "last_page": last}
@@ -176,8 +174,10 @@ def _task_page(c: Call, key: tuple, candidates: Callable[[], list[Task]]) -> Any
 def get_team_tasks(c: Call) -> Any:
     _team(c)
     ws = c.state.ws
+    hidden = c.state.cached(("hidden lists",), lambda: {
+        lid for lid in ws.lists if hidden_by_archive(c.state, lid)})
     return _task_page(c, ("team",), lambda: [t for t in ws.tasks.values()
-                                            if not hidden_by_archive(c.state, t.list_id)])
+                                            if t.list_id not in hidden])
 
 
 def get_list_tasks(c: Call) -> Any:
