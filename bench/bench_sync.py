@@ -85,12 +85,13 @@ def server_stats(url: str, reset: bool = False) -> dict:
 
 
 async def run_sync(api: str, dsn: str, *, full: bool, comments: float | None,
-                   options: SyncOptions) -> tuple[object, float, int]:
+                   options: SyncOptions) -> tuple[object, float, int, dict[str, int]]:
     async with ClickUpClient(TOKEN, api) as client:
         engine = SyncEngine(client, dsn, options)
         started = time.monotonic()
         result = await engine.run(full=full, comments_seconds=comments)
-        return result, time.monotonic() - started, client.calls
+        return (result, time.monotonic() - started, client.calls,
+                dict(client.calls_by_endpoint))
 
 
 def row(label: str, calls: int, seconds: float, window: float, limited: int,
@@ -157,7 +158,7 @@ def main() -> None:
     try:
         options = SyncOptions(comment_seconds=0)
         server_stats(url, reset=True)
-        result, seconds, calls = asyncio.run(run_sync(api, dsn, full=True, comments=0,
+        result, seconds, calls, by_endpoint = asyncio.run(run_sync(api, dsn, full=True, comments=0,
                                                       options=options))
         stats = server_stats(url)
         lines.append(row("full sync: tasks + time entries", calls, seconds, window,
@@ -166,8 +167,8 @@ def main() -> None:
                          f"{result.counts.get('time_entries', 0):,} time entries"))
         if not args.skip_comments:
             server_stats(url, reset=True)
-            result, seconds, calls = asyncio.run(run_sync(api, dsn, full=False, comments=None,
-                                                          options=options))
+            result, seconds, calls, by_endpoint = asyncio.run(
+                run_sync(api, dsn, full=False, comments=None, options=options))
             stats = server_stats(url)
             lines.append(row("comment backfill", calls, seconds, window, stats["rate_limited"],
                              f"{result.counts.get('comments', 0):,} comments of "
@@ -178,19 +179,20 @@ def main() -> None:
         changed = len(set(summary["created"]) | set(summary["updated"]) |
                       set(summary["deleted"]))
         server_stats(url, reset=True)
-        result, seconds, calls = asyncio.run(run_sync(api, dsn, full=False, comments=0,
+        result, seconds, calls, by_endpoint = asyncio.run(run_sync(api, dsn, full=False, comments=0,
                                                       options=options))
         stats = server_stats(url)
         lines.append(row("steady-state cycle (no comments)", calls, seconds, window,
                          stats["rate_limited"],
                          f"{changed} tasks changed ({100 * changed / args.tasks:.2f}%); "
-                         f"target ≤ {changed / 100:.0f} + c"))
+                         f"target ≤ {changed / 100:.0f} + c; calls: " + ", ".join(
+                             f"{k} {v}" for k, v in sorted(by_endpoint.items()))))
         if args.skip_comments:  # every task still waits for comments: nothing to show
             throughput = write_throughput(dsn)
             return _print(args, window, lines, throughput)
         server_stats(url, reset=True)
-        result, seconds, calls = asyncio.run(run_sync(api, dsn, full=False, comments=None,
-                                                      options=options))
+        result, seconds, calls, by_endpoint = asyncio.run(
+            run_sync(api, dsn, full=False, comments=None, options=options))
         lines.append(row("then: comments of changed tasks", calls, seconds, window,
                          server_stats(url)["rate_limited"],
                          f"{result.counts.get('comment_tasks', 0)} tasks"))

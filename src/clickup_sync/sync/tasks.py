@@ -126,6 +126,9 @@ async def sync_tasks(ctx: RunContext, *, full: bool) -> bool:
             since = None if cursor is None else max(0, cursor - ctx.options.overlap_ms)
         await read_by_update(ctx, team_path, archived=archived, since=since, stream=stream,
                              seen=seen)
+        # Read to the end: everything updated before this run began is stored, even when
+        # the newest task of this partition is old (archived tasks rarely change).
+        await ctx.db.write(runs.set_cursor, stream, ctx.started_ms)
     if not full:
         return False
     hidden = await ctx.db.run(reads.hidden_list_ids)
