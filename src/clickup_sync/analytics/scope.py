@@ -14,7 +14,7 @@ import psycopg
 from rapidfuzz import fuzz, process
 
 Kind = Literal["workspace", "space", "folder", "list"]
-ACCEPT = 88.0  # a fuzzy score this high, clearly ahead of the next, is taken as meant
+ACCEPT = 85.0  # a spelling this close, clearly ahead of the next, is taken as meant
 LEAD = 6.0
 
 
@@ -47,8 +47,8 @@ class Scope:
         if self.kind == "workspace":
             return "true"
         if self.kind == "list":
-            return (f"({alias}.list_id = %(scope_id)s OR EXISTS (SELECT 1 FROM task_locations "
-                    f"x WHERE x.task_id = {alias}.id AND x.list_id = %(scope_id)s))")
+            return (f"({alias}.list_id = %(scope_id)s OR {alias}.id IN (SELECT x.task_id "
+                    "FROM task_locations x WHERE x.list_id = %(scope_id)s))")
         return f"{alias}.{self.kind}_id = %(scope_id)s"
 
     @property
@@ -66,11 +66,15 @@ def best_match(name: str, choices: dict[str, str], what: str) -> str:
     if len(exact) == 1:
         return exact[0]
     if not exact:
+        # Taking a name needs a close spelling (edit distance: typos, case, spacing);
+        # suggesting one may be looser (partial and reordered words).
+        exactish = process.extract(name, choices, scorer=fuzz.ratio, limit=2,
+                                   processor=lambda s: s.casefold())
+        if exactish and exactish[0][1] >= ACCEPT and (
+                len(exactish) == 1 or exactish[0][1] - exactish[1][1] >= LEAD):
+            return str(exactish[0][2])
         found = process.extract(name, choices, scorer=fuzz.WRatio, limit=5,
                                 processor=lambda s: s.casefold())
-        if found and found[0][1] >= ACCEPT and (len(found) == 1
-                                               or found[0][1] - found[1][1] >= LEAD):
-            return str(found[0][2])
         close = [str(f[0]) for f in found if f[1] >= 50]
         raise UnknownName(what, name, close)
     raise UnknownName(what, name, sorted({choices[k] + f" (id {k})" for k in exact}))

@@ -128,6 +128,14 @@ async def aconnect(dsn: str, *, autocommit: bool = False) -> psycopg.AsyncConnec
         raise connection_error(dsn, exc) from (None if _leaks(exc, dsn) else exc)
 
 
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    """Turn JIT off for pooled (query-serving) sessions: the analytics queries are short, and
+    JIT compilation, triggered by high cost estimates, can turn 10 ms into most of a second."""
+    conn.execute("SET jit = off")
+    if not conn.autocommit:
+        conn.commit()
+
+
 def make_pool(dsn: str, min_size: int = 1, max_size: int = 10, *,
               timeout: float = 30.0) -> ConnectionPool[psycopg.Connection[Any]]:
     """Open a connection pool once one direct connection succeeds, so a bad DSN fails fast.
@@ -139,7 +147,7 @@ def make_pool(dsn: str, min_size: int = 1, max_size: int = 10, *,
     pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
         dsn, min_size=min_size, max_size=max_size, open=False, timeout=timeout,
         kwargs=connection_kwargs(dsn), check=ConnectionPool.check_connection,
-        name=APPLICATION_NAME)
+        configure=_configure, name=APPLICATION_NAME)
     try:
         pool.open(wait=True, timeout=timeout)
     except PoolTimeout as exc:

@@ -1,0 +1,215 @@
+"""Shared pieces of the risk and report metrics: argument checks and SQL fragments.
+
+The fragments are fixed SQL text (never built from caller input), so the single metrics and
+the composites that reuse them count exactly the same tasks.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from .history import BLOCKED_LOOKING
+from .scope import AnalyticsError, Person, Scope, resolve_person
+
+MAX_LIMIT = 500
+MAX_DAYS = 3650
+BLOCKED_STATUS = BLOCKED_LOOKING
+"""A workflow status (of `list_statuses`) whose name matches this case-insensitive regex,
+shared with `bottlenecks`, means blocked: block, wait, hold, stuck, pause, pending, impeded,
+depend."""
+
+TODAY = "(now() AT TIME ZONE cs_timezone())::date"
+
+
+def open_task(alias: str = "t") -> str:
+    """Condition: a live, unarchived task whose status is not of type done or closed."""
+    return (f"NOT {alias}.is_deleted AND NOT {alias}.archived "
+            f"AND coalesce({alias}.status_type, '') NOT IN ('done', 'closed')")
+
+
+DONE_AT = "coalesce(t.date_done, t.date_closed)"
+"""When task ``t`` was completed: ClickUp's date_done, else date_closed."""
+
+
+def finished_task(alias: str = "t") -> str:
+    """Condition: a live, unarchived task whose status is of type done or closed."""
+    return (f"NOT {alias}.is_deleted AND NOT {alias}.archived "
+            f"AND {alias}.status_type IN ('done', 'closed')")
+
+
+def between(expr: str) -> str:
+    """Condition: timestamptz ``expr`` falls in the `span` (local dates start .. end - 1)."""
+    return f"{expr} >= %(start_at)s AND {expr} < %(end_at)s"
+
+
+def span(conn: Any, start: date, end: date) -> dict[str, Any]:
+    """Parameters of local dates start .. end - 1: the dates and the instants they begin.
+
+    The instants are computed once and bound, so the planner sees constants (and can use
+    the indexes on time columns) and no row pays for a timezone conversion.
+    """
+    row = conn.execute(
+        "SELECT %(s)s::date::timestamp AT TIME ZONE cs_timezone(), "
+        "%(e)s::date::timestamp AT TIME ZONE cs_timezone()", {"s": start, "e": end}).fetchone()
+    return {"start": start, "end": end, "start_at": row[0], "end_at": row[1]}
+
+
+def local_date(expr: str) -> str:
+    """The calendar date of timestamptz ``expr`` in the configured timezone."""
+    return f"({expr} AT TIME ZONE cs_timezone())::date"
+
+
+def person_name(alias: str, id_expr: str) -> str:
+    """Display name of an employee row ``alias`` for the user id ``id_expr``."""
+    return f"coalesce({alias}.name, {alias}.email, {id_expr}::text)"
+
+
+def assignee_names(task_id: str) -> str:
+    """Scalar subquery: the task's assignees' names, comma separated, sorted."""
+    name = person_name("e", "a.user_id")
+    return (f"(SELECT string_agg({name}, ', ' ORDER BY {name}) FROM task_assignees a "
+            f"LEFT JOIN employees e ON e.clickup_user_id = a.user_id "
+            f"WHERE a.task_id = {task_id})")
+
+
+def by_person(person: Person | None, alias: str = "t") -> str:
+    """Condition: the task is assigned to ``%(person)s`` (always true without a person)."""
+    if person is None:
+        return "true"
+    return (f"EXISTS (SELECT 1 FROM task_assignees pa WHERE pa.task_id = {alias}.id "
+            f"AND pa.user_id = %(person)s)")
+
+
+UNFINISHED_WAIT = "NOT w.is_deleted AND coalesce(w.status_type, '') NOT IN ('done', 'closed')"
+"""Condition on ``w``, a task waited on: it still blocks (exists and is not done)."""
+ASSIGNED_OPEN = "c.assignee_id IS NOT NULL AND NOT c.resolved AND NOT c.is_deleted"
+"""Condition on comment ``c``: assigned to someone and not resolved."""
+WAITED_ON = "'''' || w.name || ''' (' || w.status || ')'"
+"""How a task waited on is shown: 'name' (status)."""
+
+
+def blocked_ctes(scope: Scope, extra: str = "true") -> str:
+    """CTE ``b``: the open tasks in scope (passing ``extra``) that are blocked.
+
+    Columns: id, name, list_id, status, status_type, priority, due_date, date_updated,
+    ``waits_n`` (unfinished tasks it waits on), ``by_status`` (in a blocked-looking workflow
+    status) and ``comments`` (its unresolved assigned comments). Candidates come from three
+    small sets (dependency edges, open tasks in such a status, assigned comments), never from
+    a scan of all tasks; `blocked_detail` describes a few rows of ``b``.
+    """
+    return f"""
+    bs AS (SELECT DISTINCT ls.status FROM list_statuses ls WHERE ls.status ~* %(blocked_re)s),
+    cand AS (
+        SELECT d.task_id AS id, 1 AS waits, 0 AS by_status, 0 AS comments
+          FROM task_dependencies d JOIN clickup_tasks w ON w.id = d.depends_on
+         WHERE {UNFINISHED_WAIT}
+        UNION ALL
+        SELECT t.id, 0, 1, 0 FROM clickup_tasks t
+         WHERE {open_task()} AND t.status = ANY (ARRAY(TABLE bs))
+        UNION ALL
+        SELECT c.task_id, 0, 0, 1 FROM comments c
+         WHERE {ASSIGNED_OPEN} AND c.task_id IS NOT NULL),
+    flags AS (SELECT id, sum(waits) AS waits_n, max(by_status) = 1 AS by_status,
+                     sum(comments) AS comments
+                FROM cand GROUP BY id),
+    b AS MATERIALIZED (
+        SELECT t.id, t.name, t.list_id, t.status, t.status_type, t.priority, t.due_date,
+               t.date_updated, f.waits_n, f.by_status, f.comments
+          FROM flags f JOIN clickup_tasks t ON t.id = f.id
+         WHERE {open_task()} AND {scope.condition()} AND {extra})"""
+
+
+def blocked_detail(alias: str) -> str:
+    """Columns ``waits`` (up to 3 of the unfinished tasks row ``alias`` of ``b`` waits on,
+    as 'name' (status)) and ``comment_for`` (whom its open assigned comments are for)."""
+    who = person_name("e", "c.assignee_id")
+    return f"""
+        (SELECT (array_agg({WAITED_ON} ORDER BY w.date_created, w.id))[1:3]
+           FROM task_dependencies d JOIN clickup_tasks w ON w.id = d.depends_on
+          WHERE d.task_id = {alias}.id AND {UNFINISHED_WAIT}) AS waits,
+        (SELECT array_agg(DISTINCT {who})
+           FROM comments c LEFT JOIN employees e ON e.clickup_user_id = c.assignee_id
+          WHERE c.task_id = {alias}.id AND {ASSIGNED_OPEN}) AS comment_for"""
+
+
+def params(scope: Scope, **extra: Any) -> dict[str, Any]:
+    """Bound parameters for a query over ``scope`` (the blocked-status regex included)."""
+    return {**scope.params, "blocked_re": BLOCKED_STATUS, **extra}
+
+
+def check_scope(scope: Any) -> Scope:
+    if not isinstance(scope, Scope):
+        raise AnalyticsError("scope must be a Scope; resolve a name with resolve_scope() "
+                             "or resolve_project() first")
+    return scope
+
+
+def check_person(conn: Any, person: Any, *, required: bool = False) -> Person | None:
+    """A `Person`, or one named by user id, email or name (as `resolve_person`)."""
+    if person is None and not required:
+        return None
+    if isinstance(person, Person):
+        return person
+    if isinstance(person, str) and person.strip() and len(person) <= 200:
+        return resolve_person(conn, person)
+    raise AnalyticsError("person must be a member's name, email or user id (or a Person "
+                         f"from resolve_person); got {person!r}")
+
+
+def check_int(value: Any, name: str, low: int, high: int) -> int:
+    """``value`` when it is a whole number in [low, high], else an `AnalyticsError`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise AnalyticsError(f"{name} must be a whole number from {low} to {high}; "
+                             f"got {value!r}")
+    return value
+
+
+def check_limit(limit: Any) -> int:
+    """``limit`` as a row count: at least 1; above `MAX_LIMIT` it is capped."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise AnalyticsError(f"limit must be a whole number from 1 to {MAX_LIMIT}; "
+                             f"got {limit!r}")
+    return min(limit, MAX_LIMIT)
+
+
+def check_days(days: Any, name: str = "days") -> int:
+    return check_int(days, name, 1, MAX_DAYS)
+
+
+def check_date(value: Any, name: str) -> date | None:
+    """A date (a datetime's date; text as 2026-11-23 or ISO week 2026-W47: its Monday)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = (date.fromisocalendar(int(text[:4]), int(text[6:]), 1)
+                     if len(text) in (7, 8) and text[4:6].upper() == "-W"
+                     else date.fromisoformat(text))
+        except ValueError:
+            raise AnalyticsError(f"{name} must be a date such as 2026-11-23 or an ISO week "
+                                 f"such as 2026-W47; got {text[:40]!r}") from None
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date) or not 1990 <= value.year <= 2200:
+        raise AnalyticsError(f"{name} must be a date between 1990 and 2200, such as "
+                             f"2026-11-23; got {value!r}")
+    return value
+
+
+def blocked_reason(waits: list[str] | None, waits_n: int, by_status: bool, status: str,
+                   comments: int, comment_for: list[str] | None) -> str:
+    """One readable sentence of why a task is blocked."""
+    parts = []
+    if waits_n:
+        more = f" and {waits_n - 3} more" if waits_n > 3 else ""
+        parts.append(f"waits on {', '.join((waits or [])[:3])}{more}")
+    if by_status:
+        parts.append(f"status '{status}'")
+    if comments:
+        whom = ", ".join(comment_for or [])
+        plural = "s" if comments > 1 else ""
+        parts.append(f"{comments} unresolved assigned comment{plural} (for {whom})")
+    return "; ".join(parts)
+

@@ -1,0 +1,221 @@
+"""How long work takes and where it waits: lead and cycle time, time in each status, the age
+of open tasks, and bottlenecks.
+
+They read the status history (each status change the sync observed, timed by ClickUp's
+``date_updated``). A task's stay in a status runs from its history row to the next one, and
+the last stay runs until now. Time before the sync first saw a task is unknown and not
+counted. Definitions: docs/metrics/flow.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import psycopg
+
+from .flow import (
+    ASSIGNEES,
+    COMPLETED_AT,
+    DONE,
+    LIVE,
+    SINCE,
+    check_limit,
+    clock,
+    pct,
+    split,
+)
+from .result import Result
+from .scope import WORKSPACE, Scope
+
+NOT_DONE = "coalesce(t.status_type, '') NOT IN ('done', 'closed')"  # as 0006's indexes
+BLOCKED_LOOKING = r"(block|wait|hold|stuck|paus|pending|imped|depend)"
+# When the task entered its current status: its last history row, else ClickUp's last update.
+ENTERED = """coalesce((SELECT max(h.changed_at) FROM task_status_history h
+                        WHERE h.task_id = t.id), t.date_updated, t.date_created)"""
+KIND_RANK = ("CASE kind WHEN 'open' THEN 0 WHEN 'custom' THEN 1 WHEN 'done' THEN 2 "
+             "WHEN 'closed' THEN 3 ELSE 4 END")
+
+
+def lead_cycle_time(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
+                    since: date | None = None, limit: int = 50) -> Result:
+    """Measure how long completed tasks took from creation (lead) and from start (cycle)."""
+    limit = check_limit(limit)
+    clk = clock(conn, since, default_days=90)
+    rows = conn.execute(
+        f"""WITH done AS MATERIALIZED (
+                SELECT t.id, t.name, t.date_created, {COMPLETED_AT} AS completed_at,
+                       (SELECT min(h.changed_at) FROM task_status_history h
+                         WHERE h.task_id = t.id AND h.status_type = 'custom'
+                           AND h.changed_at <= {COMPLETED_AT}) AS started_at
+                  FROM clickup_tasks t
+                 WHERE {LIVE} AND {DONE} AND {scope.condition()}
+                   AND {COMPLETED_AT} >= {SINCE}),
+            d AS MATERIALIZED (
+                SELECT id, name, date_created, started_at, completed_at,
+                       round(extract(epoch FROM completed_at - date_created) / 86400, 1)
+                           AS lead_days,
+                       round(extract(epoch FROM completed_at - started_at) / 86400, 1)
+                           AS cycle_days
+                  FROM done),
+            stats AS (
+                SELECT count(*), count(cycle_days),
+                       {pct(0.5, "lead_days")}, {pct(0.85, "lead_days")},
+                       {pct(0.5, "cycle_days")}, {pct(0.85, "cycle_days")}
+                  FROM d)
+            SELECT stats.*, r.* FROM stats LEFT JOIN LATERAL (
+                SELECT d.id, d.name,
+                       (d.date_created AT TIME ZONE %(tz)s)::date,
+                       (d.started_at AT TIME ZONE %(tz)s)::date,
+                       (d.completed_at AT TIME ZONE %(tz)s)::date,
+                       d.lead_days, d.cycle_days
+                  FROM d ORDER BY d.completed_at DESC, d.id LIMIT %(limit)s) r ON true""",
+        {**scope.params, **clk.params, "limit": limit}).fetchall()
+    (total, with_cycle, lead50, lead85, cycle50, cycle85), table = split(rows, 6)
+    summary = {"completed": total, "since": clk.since,
+               "lead_time_median_days": lead50, "lead_time_p85_days": lead85,
+               "cycle_time_median_days": cycle50, "cycle_time_p85_days": cycle85,
+               "with_cycle_time": with_cycle, "never_seen_active": total - with_cycle}
+    notes = ["lead time = completion (date_done, else date_closed) - creation; cycle time = "
+             "completion - first time the status history saw the task in an active (custom) "
+             "status; archived tasks excluded"]
+    if total - with_cycle:
+        notes.append(f"{total - with_cycle} task(s) were never seen in an active status (done "
+                     "before the sync first saw them, or moved straight from not started to "
+                     "done): they have a lead time but no cycle time")
+    return Result.table(
+        f"Lead and cycle time of tasks completed in {scope.label} since {clk.since}",
+        ["task_id", "task", "created", "started", "completed", "lead_days", "cycle_days"],
+        table, limit=limit, summary=summary, notes=notes, total_rows=total)
+
+
+def time_in_status(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
+                   since: date | None = None, limit: int = 50) -> Result:
+    """Add up the days tasks spent in each status within a window, in all and per task."""
+    limit = check_limit(limit)
+    clk = clock(conn, since, default_days=90)
+    rows = conn.execute(
+        f"""WITH tasks AS MATERIALIZED (
+                SELECT t.id FROM clickup_tasks t
+                 WHERE {LIVE} AND {scope.condition()}
+                   AND ({NOT_DONE} OR {COMPLETED_AT} >= {SINCE})),
+            stays AS (
+                SELECT h.task_id, h.status, coalesce(h.status_type, 'open') AS kind,
+                       greatest(h.changed_at, {SINCE}) AS entered,
+                       least(coalesce(lead(h.changed_at) OVER (PARTITION BY h.task_id
+                                                               ORDER BY h.changed_at, h.id),
+                                      now()), now()) AS left_at
+                  FROM task_status_history h JOIN tasks ON tasks.id = h.task_id),
+            per_task AS (
+                SELECT status, kind, count(*) AS stays,
+                       sum(extract(epoch FROM left_at - entered)) AS seconds
+                  FROM stays
+                 WHERE left_at > entered AND kind NOT IN ('done', 'closed')
+                 GROUP BY task_id, status, kind),
+            per_status AS MATERIALIZED (
+                SELECT status, kind, count(*) AS tasks, sum(stays)::bigint AS stays,
+                       sum(seconds) / 86400 AS days
+                  FROM per_task GROUP BY status, kind),
+            stats AS (
+                SELECT count(*), round(coalesce(sum(days), 0), 1),
+                       (SELECT array[status, round(days / tasks, 1)::text] FROM per_status
+                         WHERE kind = 'custom' ORDER BY days / tasks DESC, status LIMIT 1)
+                  FROM per_status)
+            SELECT stats.*, r.* FROM stats LEFT JOIN LATERAL (
+                SELECT status, kind, tasks, stays, round(days, 1), round(days / tasks, 1)
+                  FROM per_status
+                 ORDER BY {KIND_RANK}, days DESC, status
+                 LIMIT %(limit)s) r ON true""",
+        {**scope.params, **clk.params, "limit": limit}).fetchall()
+    (statuses, task_days, slowest), table = split(rows, 3)
+    return Result.table(
+        f"Time in status in {scope.label} since {clk.since}",
+        ["status", "type", "tasks", "stays", "total_days", "avg_days_per_task"],
+        table, limit=limit, total_rows=statuses,
+        summary={"since": clk.since, "statuses": statuses, "task_days": task_days,
+                 "slowest_active_status": slowest[0] if slowest else None,
+                 "slowest_active_avg_days": float(slowest[1]) if slowest else None},
+        notes=["from consecutive status-history rows, cut to the window (since 00:00 to now); "
+               "a task's latest stay runs until now; time before the sync first saw a task is "
+               "not counted; done/closed statuses are left out (time there never ends)",
+               "avg_days_per_task = total_days / tasks that spent time in the status; a stay "
+               "is one visit; archived tasks excluded"])
+
+
+def aging(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int = 50) -> Result:
+    """List open tasks by how long they have sat in their current status."""
+    limit = check_limit(limit)
+    rows = conn.execute(
+        f"""WITH open_tasks AS MATERIALIZED (
+                SELECT t.id, t.name, t.status, coalesce(t.status_type, 'open') AS kind,
+                       extract(epoch FROM now() - t.date_created) / 86400 AS age,
+                       greatest(extract(epoch FROM now() - {ENTERED}), 0) / 86400 AS in_status
+                  FROM clickup_tasks t
+                 WHERE {LIVE} AND {NOT_DONE} AND {scope.condition()}),
+            stats AS (
+                SELECT count(*), count(*) FILTER (WHERE kind = 'open'),
+                       count(*) FILTER (WHERE kind <> 'open'),
+                       {pct(0.5, "age")}, {pct(0.5, "in_status")},
+                       count(*) FILTER (WHERE in_status > 14),
+                       count(*) FILTER (WHERE in_status > 30)
+                  FROM open_tasks)
+            SELECT stats.*, r.* FROM stats LEFT JOIN LATERAL (
+                SELECT t.id, t.name, t.status, t.kind, round(t.in_status, 1), round(t.age, 1),
+                       {ASSIGNEES}
+                  FROM open_tasks t ORDER BY t.in_status DESC, t.id LIMIT %(limit)s) r ON true""",
+        {**scope.params, "limit": limit}).fetchall()
+    (total, not_started, active, age50, status50, over14, over30), table = split(rows, 7)
+    return Result.table(
+        f"Open tasks by time in their current status in {scope.label}",
+        ["task_id", "task", "status", "type", "days_in_status", "age_days", "assignees"],
+        table, limit=limit, total_rows=total,
+        summary={"open_tasks": total, "not_started": not_started, "active": active,
+                 "median_age_days": age50, "median_days_in_status": status50,
+                 "in_status_over_14_days": over14, "in_status_over_30_days": over30},
+        notes=["open = status type open or custom (not done/closed); age = now - date_created; "
+               "days in status = now - the task's last status-history row (else its last "
+               "update); oldest in status first; archived tasks excluded"])
+
+
+def bottlenecks(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
+                limit: int = 50) -> Result:
+    """Rank the statuses where work waits longest: tasks waiting × median days waiting."""
+    limit = check_limit(limit)
+    rows = conn.execute(
+        f"""WITH waiting AS MATERIALIZED (
+                SELECT t.status, coalesce(t.status_type, 'open') AS kind,
+                       t.status ~* %(blocked)s AS blocked,
+                       greatest(extract(epoch FROM now() - {ENTERED}), 0) / 86400 AS days
+                  FROM clickup_tasks t
+                 WHERE {LIVE} AND {NOT_DONE} AND {scope.condition()}
+                   AND (t.status_type = 'custom' OR t.status ~* %(blocked)s)),
+            per_status AS MATERIALIZED (
+                SELECT status, kind, bool_or(blocked) AS blocked, count(*) AS tasks,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median,
+                       max(days) AS oldest
+                  FROM waiting GROUP BY status, kind),
+            stats AS (SELECT count(*), coalesce(sum(tasks), 0)::bigint,
+                             coalesce(sum(tasks) FILTER (WHERE blocked), 0)::bigint
+                        FROM per_status)
+            SELECT stats.*, r.* FROM stats LEFT JOIN LATERAL (
+                SELECT status, kind, tasks, round(median::numeric, 1), round(oldest, 1),
+                       round((tasks * median)::numeric, 1), blocked
+                  FROM per_status ORDER BY tasks * median DESC, status LIMIT %(limit)s) r
+                ON true""",
+        {**scope.params, "blocked": BLOCKED_LOOKING, "limit": limit}).fetchall()
+    (statuses, waiting, blocked), table = split(rows, 3)
+    worst = table[0] if table else None
+    return Result.table(
+        f"Bottlenecks in {scope.label}",
+        ["status", "type", "tasks_waiting", "median_days_waiting", "oldest_days", "score",
+         "looks_blocked"],
+        table, limit=limit, total_rows=statuses,
+        summary={"statuses": statuses, "tasks_waiting": waiting,
+                 "in_blocked_looking_statuses": blocked,
+                 "worst_status": worst[0] if worst else None,
+                 "worst_tasks_waiting": worst[2] if worst else None,
+                 "worst_median_days": worst[3] if worst else None},
+        notes=["statuses of type custom (active, neither not-started nor done), plus any "
+               "not-done status whose name looks blocked (block, wait, hold, stuck, pause, "
+               "pending, impeded, depend); days waiting = now - the task's last status-history "
+               "row (else its last update); score = tasks waiting × median days waiting "
+               "(task-days); archived tasks excluded"])

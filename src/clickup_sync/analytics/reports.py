@@ -1,0 +1,285 @@
+"""Recurring reports: the daily standup and the weekly digest.
+
+Days and weeks are calendar days and ISO weeks (Monday first) in the configured timezone.
+Completed means a status of type done or closed now, dated by date_done (else date_closed);
+time counts by the day its interval started; a task with several assignees counts for each.
+Definitions are in docs/metrics/risk-and-reports.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import psycopg
+
+from clickup_sync.store.snapshots import local_today
+
+from ._risk_base import (
+    DONE_AT,
+    between,
+    blocked_ctes,
+    check_date,
+    check_limit,
+    check_scope,
+    finished_task,
+    local_date,
+    open_task,
+    params,
+    person_name,
+    span,
+)
+from .result import Result
+from .risk import blockers
+from .scope import WORKSPACE, AnalyticsError, Scope
+from .time import ENTRY_MS, reads
+
+Tally = dict[int | None, tuple[Any, list[str]]]
+"""Per user id (None: nobody / unassigned) an amount and a few task names."""
+TOTAL = -1  # key of the grand total in a `Tally`
+
+
+def _tally(conn: psycopg.Connection, args: dict[str, Any], *, source: str, who: str,
+           amount: str, names: str | None = None) -> Tally:
+    """Run ``SELECT amount, names source`` per ``who`` and in total (key `TOTAL`)."""
+    rows = conn.execute(
+        f"""SELECT GROUPING({who}) = 1, {who}, {amount}, ({names or 'NULL::text[]'})[1:3]
+             {source} GROUP BY GROUPING SETS (({who}), ())""", args).fetchall()
+    return {TOTAL if total else user: (value, list(found or [])) for total, user, value, found
+            in rows}
+
+
+def _by_assignee(conn: psycopg.Connection, args: dict[str, Any], base: str,
+                 ctes: str = "") -> Tally:
+    """Count the tasks of ``base`` (columns id, name, recency) per assignee, with the
+    three most recent names; also in total (`TOTAL`) and unassigned (None)."""
+    rows = conn.execute(
+        f"""WITH {ctes + ',' if ctes else ''}
+                 base AS MATERIALIZED ({base}),
+                 pairs AS (SELECT a.user_id, base.name,
+                                  row_number() OVER (PARTITION BY a.user_id
+                                                     ORDER BY base.recency DESC, base.id) AS n
+                             FROM base LEFT JOIN task_assignees a ON a.task_id = base.id)
+            SELECT user_id, max(n), array_agg(name ORDER BY n) FILTER (WHERE n <= 3)
+              FROM pairs GROUP BY user_id
+            UNION ALL
+            SELECT %(total_key)s, count(*), NULL FROM base""",
+        {**args, "total_key": TOTAL}).fetchall()
+    return {user: (value, list(found or [])) for user, value, found in rows}
+
+
+LIVE_TASK = "LEFT JOIN clickup_tasks t ON t.id = {ref} AND NOT t.is_deleted AND NOT t.archived"
+"""Join the live, unarchived task of a time entry or comment (``{ref}``: its task id)."""
+
+
+def entry_scope(scope: Scope, task_ref: str) -> str:
+    """Condition on time entries or comments (``t``: their task, joined by `LIVE_TASK`).
+
+    As `time_tracked` counts: those on live, unarchived tasks in scope, and in the
+    Workspace also those on no task (``task_ref`` IS NULL: meetings, List comments).
+    """
+    no_task = f"OR {task_ref} IS NULL" if scope.kind == "workspace" else ""
+    return f"((t.id IS NOT NULL AND {scope.condition()}) {no_task})"
+
+
+def hours_by_person(conn: psycopg.Connection, scope: Scope, days: dict[str, Any], *,
+                    names: bool = True) -> Tally:
+    """Hours of intervals started in the `span` ``days``, per person (a running
+    timer counts up to now, as in `time_tracked`), with the tasks worked on."""
+    return _tally(
+        conn, {**scope.params, **days}, who="e.user_id",
+        amount=f"round(coalesce(sum({ENTRY_MS}), 0) / 3600000.0, 2)",
+        names="array_agg(DISTINCT t.name ORDER BY t.name) FILTER (WHERE t.name IS NOT NULL)"
+        if names else None,
+        source=f"""FROM time_entries e {LIVE_TASK.format(ref='e.task_id')}
+                   WHERE NOT e.is_deleted AND {between('e.start_at')}
+                     AND {entry_scope(scope, 'e.task_id')}""")
+
+
+def comments_by_person(conn: psycopg.Connection, scope: Scope, days: dict[str, Any]) -> Tally:
+    """Comments written in the `span` ``days``, per author and in total."""
+    return _tally(
+        conn, {**scope.params, **days}, who="c.user_id", amount="count(*)",
+        source=f"""FROM comments c {LIVE_TASK.format(ref='c.task_id')}
+                   WHERE NOT c.is_deleted AND {between('c.date')}
+                     AND {entry_scope(scope, 'c.task_id')}""")
+
+
+def completed_by_person(conn: psycopg.Connection, scope: Scope,
+                        days: dict[str, Any]) -> Tally:
+    """Tasks completed in the `span` ``days``, per assignee and in total."""
+    return _by_assignee(
+        conn, {**scope.params, **days},
+        f"""SELECT t.id, t.name, {DONE_AT} AS recency FROM clickup_tasks t
+             WHERE {finished_task()} AND {scope.condition()} AND {between(DONE_AT)}""")
+
+
+def open_by_person(conn: psycopg.Connection, scope: Scope, condition: str) -> Tally:
+    """Open tasks in scope passing ``condition``, per assignee and in total."""
+    return _by_assignee(
+        conn, params(scope),
+        f"""SELECT t.id, t.name, t.date_updated AS recency FROM clickup_tasks t
+             WHERE {open_task()} AND {scope.condition()} AND {condition}""")
+
+
+def blocked_by_person(conn: psycopg.Connection, scope: Scope) -> Tally:
+    """Blocked tasks (as `blockers`), per assignee and in total."""
+    return _by_assignee(conn, params(scope), "SELECT id, name, date_updated AS recency FROM b",
+                        ctes=blocked_ctes(scope))
+
+
+def people(conn: psycopg.Connection) -> dict[int, str]:
+    """Every known person's display name by ClickUp user id."""
+    return {r[0]: r[1] for r in conn.execute(
+        f"SELECT clickup_user_id, {person_name('e', 'e.clickup_user_id')} FROM employees e")}
+
+
+def total(tally: Tally) -> Any:
+    return tally.get(TOTAL, (0, []))[0]
+
+
+def _names(label: str, tally: Tally, user: int) -> str | None:
+    n, names = tally.get(user, (0, []))
+    if not n:
+        return None
+    more = f" +{n - len(names)}" if isinstance(n, int) and n > len(names) else ""
+    return f"{label}: {', '.join(names)}{more}"
+
+
+@reads
+def daily_standup(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int = 50,
+                  day: date | None = None) -> Result:
+    """Tell per person what they completed yesterday, what is in progress, what is stuck."""
+    scope, limit = check_scope(scope), check_limit(limit)
+    today = local_today(conn)
+    day = check_date(day, "day") or today - timedelta(days=1)
+    if day > today:
+        raise AnalyticsError(f"day ({day}) is in the future; today is {today}")
+    days = span(conn, day, day + timedelta(days=1))
+    done = completed_by_person(conn, scope, days)
+    hours = hours_by_person(conn, scope, days)
+    said = comments_by_person(conn, scope, days)
+    doing = open_by_person(conn, scope, "t.status_type = 'custom'")
+    late = open_by_person(conn, scope, "t.due_date < now()")
+    stuck = blocked_by_person(conn, scope)
+    names = people(conn)
+    users = {u for tally in (done, hours, said, doing, late, stuck) for u in tally
+             if u not in (TOTAL, None)}
+    rows = []
+    for user in sorted(users, key=lambda u: (names.get(u, str(u)).casefold(), u)):
+        parts = [_names("done", done, user), _names("worked on", hours, user),
+                 _names("doing", doing, user), _names("blocked", stuck, user)]
+        rows.append((names.get(user, str(user)), done.get(user, (0,))[0],
+                     hours.get(user, (0,))[0], said.get(user, (0,))[0],
+                     doing.get(user, (0,))[0], late.get(user, (0,))[0],
+                     stuck.get(user, (0,))[0], "; ".join(p for p in parts if p)))
+    label = f"yesterday ({day})" if day == today - timedelta(days=1) else str(day)
+    return Result.table(
+        f"Standup for {label} in {scope.label}",
+        ["person", "completed", "hours", "comments", "in_progress", "overdue", "blocked",
+         "highlights"], rows, limit=limit,
+        summary={"day": day, "people": len(rows), "completed": total(done),
+                 "hours_tracked": total(hours), "comments": total(said),
+                 "in_progress_now": total(doing), "overdue_now": total(late),
+                 "blocked_now": total(stuck)},
+        notes=[f"completed, hours and comments are of {day} (local calendar day); "
+               "in progress, overdue and blocked are as of now",
+               "totals count each task once (unassigned ones too); a person's row counts "
+               "the tasks assigned to them; hours = time intervals started that day (a "
+               "running timer up to now)"])
+
+
+def week_bounds(conn: psycopg.Connection, week: date | str | None) -> tuple[date, date, date]:
+    """(Monday, next Monday, today) of the ISO week holding ``week`` (None: last full week)."""
+    today = local_today(conn)
+    this_monday = today - timedelta(days=today.weekday())
+    day = check_date(week, "week") or this_monday - timedelta(days=7)
+    monday = day - timedelta(days=day.weekday())
+    if monday > this_monday:
+        raise AnalyticsError(f"week {monday:%G-W%V} is in the future; this week is "
+                             f"{this_monday:%G-W%V}")
+    return monday, monday + timedelta(days=7), today
+
+
+def overdue_at(conn: psycopg.Connection, scope: Scope, end: date,
+               limit: int) -> tuple[int, list[tuple[Any, ...]]]:
+    """Tasks that were open and past due at local midnight ``end``: count, oldest first.
+
+    Those still open now, and those completed since; a completed task without a completion
+    date counts as completed before.
+    """
+    cutoff = "%(end_at)s"
+    rows = conn.execute(
+        f"""WITH late AS MATERIALIZED (
+                SELECT t.id, t.due_date FROM clickup_tasks t
+                 WHERE {open_task()} AND {scope.condition()}
+                   AND t.due_date < {cutoff} AND t.date_created < {cutoff}
+                UNION ALL
+                SELECT t.id, t.due_date FROM clickup_tasks t
+                 WHERE {finished_task()} AND {scope.condition()} AND {DONE_AT} >= {cutoff}
+                   AND t.due_date < {cutoff} AND t.date_created < {cutoff})
+            SELECT p.id, t.name, %(end)s::date - 1 - {local_date('p.due_date')}, p.total
+              FROM (SELECT late.*, count(*) OVER () AS total FROM late
+                     ORDER BY late.due_date, late.id LIMIT %(limit)s) p
+              JOIN clickup_tasks t ON t.id = p.id
+             ORDER BY p.due_date, p.id""",
+        {**scope.params, **span(conn, end, end), "limit": limit}).fetchall()
+    return (rows[0][3] if rows else 0), [r[:3] for r in rows]
+
+
+def week_numbers(conn: psycopg.Connection, scope: Scope, start: date) -> dict[str, Any]:
+    """The counts of the ISO week starting ``start``: created, plus the `Tally` of tasks
+    completed, hours tracked and comments written (as weekly_digest reports them)."""
+    days = span(conn, start, start + timedelta(days=7))
+    created = conn.execute(
+        f"""SELECT count(*) FROM clickup_tasks t
+             WHERE NOT t.is_deleted AND NOT t.archived AND {scope.condition()}
+               AND {between('t.date_created')}""", {**scope.params, **days}).fetchone()
+    return {"span": days, "created": created[0] if created else 0,
+            "done": completed_by_person(conn, scope, days),
+            "hours": hours_by_person(conn, scope, days, names=False),
+            "comments": comments_by_person(conn, scope, days)}
+
+
+@reads
+def weekly_digest(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
+                  week: date | None = None, limit: int = 50) -> Result:
+    """Sum up an ISO week: created, completed, hours, top contributors, overdue, blockers."""
+    scope, limit = check_scope(scope), check_limit(limit)
+    start, end, today = week_bounds(conn, week)
+    numbers = week_numbers(conn, scope, start)
+    done, hours, said = numbers["done"], numbers["hours"], numbers["comments"]
+    late_n, late = overdue_at(conn, scope, end, 5)
+    stuck = blockers(conn, scope, limit=5)
+    names = people(conn)
+    finished = conn.execute(
+        f"""SELECT t.id, t.name, to_char({DONE_AT} AT TIME ZONE cs_timezone(), 'Dy YYYY-MM-DD')
+              FROM clickup_tasks t
+             WHERE {finished_task()} AND {scope.condition()} AND {between(DONE_AT)}
+             ORDER BY {DONE_AT} DESC, t.id LIMIT 10""",
+        {**scope.params, **numbers["span"]}).fetchall()
+    users = {u for tally in (done, hours) for u in tally if u not in (TOTAL, None)}
+    ranked = sorted(users, key=lambda u: (-float(hours.get(u, (0,))[0]),
+                                          -done.get(u, (0,))[0], names.get(u, str(u))))
+    rows: list[tuple[Any, ...]] = [
+        ("contributor", names.get(u, str(u)), hours.get(u, (0,))[0],
+         f"{done.get(u, (0,))[0]} completed, {said.get(u, (0,))[0]} comments")
+        for u in ranked[:8]]
+    rows += [("completed", name, task_id, when) for task_id, name, when in finished]
+    rows += [("overdue at week end", name, task_id, f"{n} days overdue")
+             for task_id, name, n in late]
+    rows += [("blocked now", r[1], r[0], r[5]) for r in stuck.rows]
+    return Result.table(
+        f"Week {start:%G-W%V} in {scope.label}" + (" (so far)" if end > today else ""),
+        ["section", "item", "value", "detail"], rows, limit=limit,
+        summary={"week": f"{start:%G-W%V}", "from": start, "to": end - timedelta(days=1),
+                 "created": numbers["created"], "completed": total(done),
+                 "hours_tracked": total(hours), "comments": total(said),
+                 "contributors": len(users), "overdue_at_week_end": late_n,
+                 "blocked_now": stuck.summary.get("blocked", 0)},
+        notes=["created / completed / hours / comments fall in the ISO week (local time); "
+               "hours as time_tracked counts them; contributors: value = hours tracked, "
+               "ranked by hours then tasks completed",
+               "overdue at week end = created and due before the week ended and not "
+               "completed by then (reconstructed from today's task dates)",
+               "blocked now = as blockers() shows them today"])

@@ -1,0 +1,419 @@
+"""Where the hours go: time tracked by person, place or period, per task, against estimates.
+
+Time comes from ``time_entries`` (one row per interval per user), never from ClickUp's
+``time_spent`` rollup and never split between co-assignees: each person's hours are their
+own intervals. A running timer counts from its start up to now. Windows are local dates in
+the configured timezone (``cs_timezone()``), inclusive at both ends, and an interval belongs
+to the day it started on. Definitions: docs/metrics/time-and-workload.md.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from statistics import median
+from typing import Any, Literal, ParamSpec, TypeVar
+
+import psycopg
+
+from .result import Result
+from .scope import WORKSPACE, AnalyticsError, Person, Scope, resolve_person
+
+MAX_LIMIT = 500
+MAX_WINDOW_DAYS = 366
+DONE = "('done', 'closed')"
+LIVE = "NOT t.is_deleted AND NOT t.archived"
+ENTRY_MS = ("greatest(0, coalesce(e.duration_ms, (extract(epoch FROM coalesce(e.end_at, now())"
+            " - e.start_at) * 1000)::bigint))")
+"""An interval's length in ms; a running timer (no end yet) counts up to now."""
+HOURS = "round(({ms})::numeric / 3600000, 2)"
+LOCAL_START = "((%({name})s::date)::timestamp AT TIME ZONE %(tz)s)"
+"""The instant a local date (parameter ``name``) begins in timezone ``%(tz)s``."""
+PERSON_NAME = "coalesce(emp.name, 'user ' || {uid})"
+RUNNING_NOTE = "a running timer counts from its start up to now"
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reads(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a metric in one transaction with JIT compilation off: these are short indexed
+    reads, and a cost estimate on an unanalyzed table can make PostgreSQL spend most of a
+    second compiling a query that runs in milliseconds."""
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        conn = args[0]
+        assert isinstance(conn, psycopg.Connection)
+        with conn.transaction():
+            conn.execute("SET LOCAL jit = off")
+            return fn(*args, **kwargs)
+
+    return run
+
+
+# -- argument checks shared by the time and workload metrics --------------------------------
+def check_limit(limit: Any) -> int:
+    """The row limit to use: a whole number from 1, capped at `MAX_LIMIT`."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise AnalyticsError(f"limit must be a whole number from 1 to {MAX_LIMIT}, "
+                             f"not {limit!r}")
+    return min(limit, MAX_LIMIT)
+
+
+def check_scope(scope: Any) -> Scope:
+    if not isinstance(scope, Scope):
+        raise AnalyticsError("scope must be a Scope (use resolve_scope to name a Space, "
+                             "Folder or List)")
+    return scope
+
+
+def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise AnalyticsError(f"{name} must be one of {', '.join(choices)}; not {value!r}")
+    return value
+
+
+def check_person(conn: psycopg.Connection, person: Any) -> Person | None:
+    """A `Person`, or one named by id, email or name (`UnknownName` when nobody matches)."""
+    if person is None or isinstance(person, Person):
+        return person
+    if isinstance(person, str) and person.strip():
+        return resolve_person(conn, person)
+    raise AnalyticsError(f"person must be a member's name, email or user id; not {person!r}")
+
+
+def _as_date(value: Any, name: str) -> date | None:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise AnalyticsError(f"{name} must be a date like 2025-03-31; not {value!r}")
+
+
+def local_clock(conn: psycopg.Connection) -> tuple[str, date]:
+    """The configured timezone and today's date in it. Queries bind the timezone once as
+    ``%(tz)s``: calling ``cs_timezone()`` per row costs more than the rest of a sum."""
+    row = conn.execute("SELECT cs_timezone(), (now() AT TIME ZONE cs_timezone())::date"
+                       ).fetchone()
+    assert row is not None
+    return row[0], row[1]
+
+
+def local_window(since: Any, until: Any, *, today: date,
+                 default_days: int) -> tuple[date, date]:
+    """(since, until), local dates, inclusive; by default the ``default_days`` to today."""
+    first, given = _as_date(since, "since"), _as_date(until, "until")
+    last = given or today
+    if last >= date.max or (first is None and last.toordinal() <= default_days):
+        raise AnalyticsError("since and until must be ordinary calendar dates")
+    first = first or last - timedelta(days=default_days - 1)
+    if first > last:
+        raise AnalyticsError(f"since ({first}) is after until ({last}); swap them" if given
+                             else f"since ({first}) is in the future; give a past date")
+    if (last - first).days + 1 > MAX_WINDOW_DAYS:
+        raise AnalyticsError(f"a window may span at most {MAX_WINDOW_DAYS} days; "
+                             f"{first} to {last} is {(last - first).days + 1}")
+    return first, last
+
+
+# -- hours tracked -----------------------------------------------------------------------------
+GroupBy = Literal["person", "task", "list", "folder", "space", "day", "week"]
+_NO_TASK_OK = ("person", "day", "week")
+# group_by → (key, second key, label columns, label SQL, joins, order); labels read g.k/g.k2.
+_GROUPS: dict[str, tuple[str, str, list[str], str, str, str]] = {
+    "person": ("e.user_id::text", "NULL", ["person"], PERSON_NAME.format(uid="g.k"),
+               "LEFT JOIN employees emp ON emp.clickup_user_id = g.k::bigint",
+               "g.ms DESC, g.k"),
+    "task": ("e.task_id", "NULL", ["task_id", "task", "list"], "g.k, tk.name, l.name",
+             "LEFT JOIN clickup_tasks tk ON tk.id = g.k LEFT JOIN lists l ON l.id = tk.list_id",
+             "g.ms DESC, g.k"),
+    "list": ("t.list_id", "NULL", ["list"], "coalesce(l.name, g.k)",
+             "LEFT JOIN lists l ON l.id = g.k", "g.ms DESC, g.k"),
+    "folder": ("t.folder_id", "CASE WHEN t.folder_id IS NULL THEN t.space_id END",
+               ["folder"], "coalesce(f.name, '(no Folder) in ' || coalesce(s.name, g.k2))",
+               "LEFT JOIN folders f ON f.id = g.k LEFT JOIN spaces s ON s.id = g.k2",
+               "g.ms DESC, g.k"),
+    "space": ("t.space_id", "NULL", ["space"], "coalesce(s.name, g.k)",
+              "LEFT JOIN spaces s ON s.id = g.k", "g.ms DESC, g.k"),
+    "day": ("(e.start_at AT TIME ZONE %(tz)s)::date::text", "NULL", ["day"],
+            "g.k::date", "", "g.k"),
+    "week": ("date_trunc('week', e.start_at AT TIME ZONE %(tz)s)::date::text", "NULL",
+             ["week", "week_start"], "to_char(g.k::date, 'IYYY-\"W\"IW'), g.k::date", "", "g.k"),
+}
+
+
+def entries_sql(scope: Scope, *, no_task: bool, key: str = "NULL", key2: str = "NULL") -> str:
+    """Intervals started in [since, after) of the given person (or anyone) on live tasks in
+    scope, plus, when ``no_task``, those on no task or on a deleted one (as on no task):
+    group keys, user, task, ms, running."""
+    window = f"""NOT e.is_deleted
+           AND e.start_at >= {LOCAL_START.format(name="since")}
+           AND e.start_at < {LOCAL_START.format(name="after")}
+           AND (%(user_id)s::bigint IS NULL OR e.user_id = %(user_id)s::bigint)"""
+    cols = f"e.user_id, e.task_id, {ENTRY_MS} AS ms, e.end_at IS NULL AS running"
+    sql = f"""
+        SELECT {key} AS k, {key2} AS k2, {cols}
+          FROM time_entries e JOIN clickup_tasks t ON t.id = e.task_id
+         WHERE {window} AND {LIVE} AND {scope.condition("t")}"""
+    if no_task:  # ClickUp keeps the time of a deleted task, on no task
+        sql += f"""
+        UNION ALL
+        SELECT {key} AS k, {key2} AS k2, {cols}
+          FROM time_entries e WHERE {window} AND e.task_id IS NULL
+        UNION ALL
+        SELECT {key} AS k, {key2} AS k2, e.user_id, NULL, {ENTRY_MS},
+               e.end_at IS NULL
+          FROM time_entries e JOIN clickup_tasks t ON t.id = e.task_id AND t.is_deleted
+         WHERE {window}"""
+    return sql
+
+
+@reads
+def time_tracked(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
+                 group_by: GroupBy = "person", since: date | None = None,
+                 until: date | None = None, person: Person | None = None,
+                 limit: int = 50) -> Result:
+    """Count the hours tracked in a window, per person, task, List, Folder, Space, day or week."""
+    scope, limit = check_scope(scope), check_limit(limit)
+    group_by = check_choice(group_by, "group_by", tuple(_GROUPS))  # type: ignore[assignment]
+    who = check_person(conn, person)
+    tz, today = local_clock(conn)
+    first, last = local_window(since, until, today=today, default_days=30)
+    key, key2, label_cols, labels, joins, order = _GROUPS[group_by]
+    no_task = scope.kind == "workspace" and group_by in _NO_TASK_OK
+    entries = entries_sql(scope, no_task=no_task, key=key, key2=key2)
+    params = {**scope.params, "tz": tz, "since": first, "after": last + timedelta(days=1),
+              "user_id": who.user_id if who else None, "limit": limit}
+    found = conn.execute(
+        f"""WITH e AS MATERIALIZED ({entries}),
+                 g AS (SELECT k, k2, sum(ms) AS ms, count(*) AS n,
+                              count(DISTINCT user_id) AS people,
+                              count(DISTINCT task_id) AS tasks
+                         FROM e GROUP BY k, k2),
+                 tot AS (SELECT count(*) AS n, coalesce(sum(ms), 0) AS ms,
+                              count(DISTINCT user_id) AS people,
+                              count(*) FILTER (WHERE running) AS running,
+                              coalesce(sum(ms) FILTER (WHERE task_id IS NULL), 0) AS no_task
+                         FROM e)
+            SELECT tot.n, {HOURS.format(ms="tot.ms")}, tot.people, tot.running,
+                   {HOURS.format(ms="tot.no_task")}, r.*
+              FROM tot LEFT JOIN LATERAL (
+                   SELECT {labels}, {HOURS.format(ms="g.ms")}, g.n, g.people, g.tasks,
+                          round(100 * g.ms / nullif(tot.ms, 0), 1), g.k, g.groups,
+                          g.position
+                     FROM (SELECT g.*, count(*) OVER () AS groups,
+                                  row_number() OVER (ORDER BY {order}) AS position
+                             FROM g ORDER BY position LIMIT %(limit)s) g {joins}) r ON true
+             ORDER BY r.position""", params).fetchall()
+    total = found[0][:5]
+    rows = [r[5:-1] for r in found if r[-1] is not None]
+    # names can repeat (a "Backlog" List in every Folder): places also carry their id
+    columns = [*label_cols, "hours", "entries", "people", "tasks", "percent", f"{group_by}_id"]
+    drop = {"person": "people", "task": "tasks"}.get(group_by)
+    keep = [i for i, c in enumerate(columns[:-1]) if c != drop]
+    if group_by in ("list", "folder", "space"):
+        keep.append(len(columns) - 1)
+    table = [[r[i] for i in keep] for r in rows]
+    notes = [f"intervals that started from {first} to {last} (local dates, "
+             "timezone of the settings), on live, unarchived tasks in scope",
+             RUNNING_NOTE + (f" ({total[3]} running now)" if total[3] else ""),
+             "co-assignees are credited only with their own intervals"]
+    notes.append("intervals on no task (meetings…) or on deleted tasks are included" if no_task else
+                 "intervals on no task are left out (they belong to no task, List or Space)")
+    summary = {"total_hours": total[1], "entries": total[0], "people": total[2],
+               "since": first, "until": last}
+    if no_task:
+        summary["hours_on_no_task"] = total[4]
+    if who:
+        summary["person"] = who.name
+    if group_by == "week":
+        notes.append("ISO weeks from Monday; the first and last week may be cut by the window")
+    return Result.table(
+        f"Hours tracked by {group_by} in {scope.label}"
+        + (f" by {who.name}" if who else ""),
+        [columns[i] for i in keep], table, limit=limit,
+        summary=summary, notes=notes, total_rows=rows[0][-1] if rows else 0)
+
+
+# -- one task ----------------------------------------------------------------------------------
+TREE = """
+    tree AS (SELECT id FROM clickup_tasks WHERE id = %(task_id)s
+             UNION
+             SELECT c.id FROM clickup_tasks c JOIN tree ON c.parent_id = tree.id
+              WHERE NOT c.is_deleted)"""
+"""The task and its subtasks at every level (UNION stops at a cycle in bad data)."""
+
+
+def find_task(conn: psycopg.Connection, task_id: Any) -> tuple[Any, ...]:
+    """(id, name, status, estimate ms, is_deleted) of a task by id or custom id."""
+    if not isinstance(task_id, str) or not task_id.strip().lstrip("#") \
+            or len(task_id) > 200:
+        raise AnalyticsError(f"task_id must be a ClickUp task id such as 86abc123; "
+                             f"not {task_id!r}")
+    ref = task_id.strip().lstrip("#")
+    query = ("SELECT id, name, status, time_estimate_ms, is_deleted FROM clickup_tasks "
+             "WHERE {} = %s ORDER BY is_deleted LIMIT 1")
+    row = (conn.execute(query.format("id"), (ref,)).fetchone()
+           or conn.execute(query.format("custom_id"), (ref,)).fetchone())
+    if row is None:
+        raise AnalyticsError(f"no task with id {ref!r}; give the id shown in ClickUp's task "
+                             "URL (…/t/<id>) or its custom id")
+    if row[4]:
+        raise AnalyticsError(f"task {ref!r} ({row[1]}) was deleted in ClickUp")
+    return row
+
+
+@reads
+def task_time_breakdown(conn: psycopg.Connection, task_id: str, *, limit: int = 50) -> Result:
+    """Show who tracked how much on a task, its own time against its subtasks', and the
+    estimate against the time tracked."""
+    limit = check_limit(limit)
+    tid, name, status, estimate_ms, _ = find_task(conn, task_id)
+    params = {"task_id": tid, "limit": limit, "tz": local_clock(conn)[0]}
+    rows = conn.execute(
+        f"""WITH RECURSIVE {TREE},
+                 p AS (SELECT e.user_id, {ENTRY_MS} AS ms, e.task_id = %(task_id)s AS own,
+                              e.start_at, e.end_at IS NULL AS running
+                         FROM time_entries e JOIN tree ON tree.id = e.task_id
+                        WHERE NOT e.is_deleted)
+            SELECT {PERSON_NAME.format(uid="p.user_id")},
+                   {HOURS.format(ms="coalesce(sum(ms) FILTER (WHERE own), 0)")},
+                   {HOURS.format(ms="coalesce(sum(ms) FILTER (WHERE NOT own), 0)")},
+                   {HOURS.format(ms="sum(ms)")}, count(*),
+                   (max(p.start_at) AT TIME ZONE %(tz)s)::date,
+                   count(*) FILTER (WHERE running)
+              FROM p LEFT JOIN employees emp ON emp.clickup_user_id = p.user_id
+             GROUP BY p.user_id, emp.name
+             ORDER BY sum(ms) DESC, 1""", params).fetchall()
+    tree = conn.execute(
+        f"""WITH RECURSIVE {TREE}
+            SELECT count(*) - 1, coalesce(sum(c.time_estimate_ms)
+                                          FILTER (WHERE c.id <> %(task_id)s), 0)
+              FROM tree JOIN clickup_tasks c ON c.id = tree.id""", params).fetchone()
+    assert tree is not None
+    own = float(sum(r[1] for r in rows))
+    subs = float(sum(r[2] for r in rows))
+    tracked = own + subs
+    estimate = ((estimate_ms or 0) + int(tree[1])) / 3_600_000
+    summary = {"task_id": tid, "task": name, "status": status,
+               "tracked_hours": tracked, "own_hours": own, "subtask_hours": subs,
+               "estimate_hours": (estimate_ms or 0) / 3_600_000,
+               "subtask_estimate_hours": int(tree[1]) / 3_600_000,
+               "total_estimate_hours": estimate,
+               "remaining_hours": max(estimate - tracked, 0.0) if estimate else None,
+               "tracked_percent_of_estimate":
+                   round(100 * tracked / estimate, 1) if estimate else None,
+               "subtasks": tree[0], "people": len(rows),
+               "intervals": sum(r[4] for r in rows)}
+    running = sum(r[6] for r in rows)
+    notes = ["subtasks at every level count toward the task (deleted ones do not)",
+             "estimate = the task's own estimate plus its subtasks' estimates",
+             "each person's hours are their own intervals, never split"]
+    if running:
+        notes.append(RUNNING_NOTE + f" ({running} running now)")
+    return Result.table(
+        f"Time on task {name}", ["person", "own_hours", "subtask_hours", "total_hours",
+                                 "intervals", "last_tracked"],
+        [r[:6] for r in rows], limit=limit, summary=summary, notes=notes)
+
+
+# -- estimates against time tracked ------------------------------------------------------------
+def _measured(conn: psycopg.Connection, scope: Scope, params: dict[str, Any]) -> list[Any]:
+    """Done tasks finished since ``since`` with an estimate of their own: (id, name, local
+    done date, rolled-up estimate ms, rolled-up tracked ms, assignee ids); rolled up means
+    own + subtasks at every level."""
+    return conn.execute(
+        f"""WITH RECURSIVE done AS MATERIALIZED (
+                SELECT t.id, t.name, coalesce(t.date_done, t.date_closed) AS done_at,
+                       t.time_estimate_ms AS est
+                  FROM clickup_tasks t
+                 WHERE {LIVE} AND t.status_type IN {DONE} AND t.time_estimate_ms > 0
+                   AND {scope.condition("t")}
+                   AND coalesce(t.date_done, t.date_closed) >= {LOCAL_START.format(name="since")}
+                   AND coalesce(t.date_done, t.date_closed) < now()),
+            tree AS (SELECT id AS root, id, est FROM done
+                     UNION
+                     SELECT tree.root, c.id, c.time_estimate_ms FROM clickup_tasks c
+                       JOIN tree ON c.parent_id = tree.id WHERE NOT c.is_deleted),
+            sums AS (SELECT tree.root, sum(tree.est) AS est, coalesce(sum(x.ms), 0) AS tracked
+                       FROM tree LEFT JOIN LATERAL (
+                            SELECT sum({ENTRY_MS}) AS ms FROM time_entries e
+                             WHERE e.task_id = tree.id AND NOT e.is_deleted) x ON true
+                      GROUP BY tree.root)
+            SELECT done.id, done.name, (done.done_at AT TIME ZONE %(tz)s)::date,
+                   sums.est::bigint, sums.tracked::bigint,
+                   ARRAY(SELECT a.user_id FROM task_assignees a WHERE a.task_id = done.id
+                          ORDER BY a.user_id)
+              FROM done JOIN sums ON sums.root = done.id""", params).fetchall()
+
+
+def _ratio_stats(ratios: list[float]) -> tuple[float | None, float, int, int]:
+    """(median, percent within 0.8–1.2, over 1.2, under 0.8) of tracked ÷ estimate ratios."""
+    if not ratios:
+        return None, 0.0, 0, 0
+    within = sum(0.8 <= r <= 1.2 for r in ratios)
+    return (round(median(ratios), 2), round(100 * within / len(ratios), 1),
+            sum(r > 1.2 for r in ratios), sum(r < 0.8 for r in ratios))
+
+
+def _names(conn: psycopg.Connection) -> dict[int, str]:
+    return {r[0]: r[1] or str(r[0]) for r in conn.execute(
+        "SELECT clickup_user_id, name FROM employees")}
+
+
+@reads
+def estimation_accuracy(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
+                        group_by: Literal["person", "task"] = "person",
+                        since: date | None = None, limit: int = 50) -> Result:
+    """Measure how well estimates matched the time tracked on tasks done recently,
+    per person or per task."""
+    scope, limit = check_scope(scope), check_limit(limit)
+    check_choice(group_by, "group_by", ("person", "task"))
+    tz, today = local_clock(conn)
+    first, _ = local_window(since, None, today=today, default_days=90)
+    tasks = _measured(conn, scope, {**scope.params, "tz": tz, "since": first})
+    measured = sorted(((t[4] / t[3], t) for t in tasks if t[4] > 0),
+                      key=lambda x: (-x[0], x[1][0]))
+    ratios = [r for r, _ in measured]
+    mid, within, over, under = _ratio_stats(ratios)
+    summary = {"tasks_measured": len(measured), "median_ratio": mid,
+               "within_20_percent": within, "over_estimate": over, "under_estimate": under,
+               "estimate_hours": sum(t[3] for _, t in measured) / 3_600_000,
+               "tracked_hours": sum(t[4] for _, t in measured) / 3_600_000,
+               "estimated_but_untracked": len(tasks) - len(measured), "since": first}
+    names = _names(conn)
+    if group_by == "task":
+        columns = ["task_id", "task", "assignees", "done", "estimate_hours", "tracked_hours",
+                   "ratio"]
+        table = [(t[0], t[1], ", ".join(sorted(names.get(u, str(u)) for u in t[5])), t[2],
+                  t[3] / 3_600_000, t[4] / 3_600_000, round(r, 2)) for r, t in measured]
+    else:
+        columns = ["person", "tasks", "median_ratio", "within_20_percent", "over", "under",
+                   "estimate_hours", "tracked_hours"]
+        per: dict[int | None, list[tuple[float, Any]]] = {}
+        for r, t in measured:
+            for uid in t[5] or [None]:
+                per.setdefault(uid, []).append((r, t))
+        table = sorted(
+            ((names.get(uid, f"user {uid}") if uid else "(unassigned)", len(items),
+              *_ratio_stats([r for r, _ in items]),
+              sum(t[3] for _, t in items) / 3_600_000, sum(t[4] for _, t in items) / 3_600_000)
+             for uid, items in per.items()), key=lambda row: (-row[1], row[0]))
+    notes = ["ratio = hours tracked ÷ hours estimated, both rolled up over subtasks at every "
+             "level; 1.0 is exact, within 20 percent means 0.8–1.2",
+             f"tasks done (date done, else date closed) from {first} to now, live and "
+             "unarchived, with an estimate of their own",
+             "tasks with no time tracked are not measured (counted as estimated_but_untracked)"]
+    if group_by == "person":
+        notes.append("a task's ratio counts for each of its assignees; over/under = tasks "
+                     "above 1.2 / below 0.8")
+    return Result.table(f"Estimates against time tracked by {group_by} in {scope.label}",
+                        columns, table, limit=limit, summary=summary, notes=notes)
