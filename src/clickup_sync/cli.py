@@ -266,6 +266,76 @@ def run() -> None:
     _schedule(settings, dsn, lambda r: _print_result(r, False))
 
 
+@app.command("mcp")
+def mcp_server(
+    transport: str = typer.Option("stdio", help="stdio (the client starts this command), "
+                                  "http (streamable HTTP at /mcp) or sse (/sse, older clients)."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind (http, sse)."),
+    port: int = typer.Option(8001, help="Port to listen on (http, sse)."),
+    token: str | None = typer.Option(None, envvar="MCP_TOKEN",
+                                     help="Bearer token HTTP and SSE clients must send."),
+) -> None:
+    """Serve the analytics as MCP tools to an LLM client (LM Studio, Claude Desktop, ...).
+
+    Example: clickup-sync mcp --transport http
+    """
+    from .mcp import run_server  # the MCP SDK loads only for this command
+
+    if transport not in ("stdio", "http", "sse"):
+        _fail(f"unknown transport {transport!r}; choose stdio, http or sse")
+    settings = _settings()
+    dsn = _database(settings)
+    if transport != "stdio":  # stdout belongs to the protocol on stdio; this goes to stderr
+        path = "/mcp" if transport == "http" else "/sse"
+        console.print(f"MCP server ({transport}) at http://{host}:{port}{path}"
+                      f"{'; bearer token required' if token else ''}. Ctrl+C stops.")
+        if not token and host not in ("127.0.0.1", "localhost", "::1"):
+            console.print("[yellow]warning:[/yellow] no --token: anyone reaching this address "
+                          "can use every tool, create_task and update_task included")
+    try:
+        with _errors():
+            run_server(settings, dsn, transport=transport,  # type: ignore[arg-type]
+                       host=host, port=port, token=token)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to bind."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    api_key: str | None = typer.Option(
+        None, "--api-key", envvar="API_KEY",
+        help="Key every route but /health requires (X-API-Key header or Bearer)."),
+    cors_origin: list[str] = typer.Option(
+        [], "--cors-origin", envvar="CORS_ORIGINS",
+        help="Browser origin allowed to call the API; repeat for several (default: none)."),
+) -> None:
+    """Serve the synced data and the analytics as a REST API (OpenAPI docs at /docs).
+
+    Example: clickup-sync serve --port 8000
+    """
+    from .api import serve as serve_api
+
+    settings = _settings()
+    dsn = _database(settings)
+    console.print(f"REST API at http://{host}:{port} (docs at /docs)"
+                  f"{'; API key required' if api_key else ''}. Ctrl+C stops.")
+    if not api_key and host not in ("127.0.0.1", "localhost", "::1"):
+        console.print("[yellow]warning:[/yellow] no --api-key: anyone reaching this address "
+                      "can read the data and start syncs")
+    try:
+        with _errors():
+            serve_api(settings, dsn, host=host, port=port, api_key=api_key,
+                      cors_origins=cors_origin)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
 @app.command()
 def simulator(
     seed: int = typer.Option(1, help="Seed of the generated workspace (same seed, same data)."),

@@ -113,6 +113,29 @@ def snapshot_rows(scope: Scope, columns: str) -> str:
             f"AND {window}")
 
 
+def snapshot_groups(scope: Scope) -> str:
+    """A subquery of the unarchived snapshots of ``scope`` from ``%(first)s`` to ``%(today)s``
+    counted per day and status: ``snapshot_date, status_type, status, tasks, estimated``
+    (rows with a time estimate) and ``minutes`` (their summed estimate, 0 when none).
+
+    A Workspace, Space or Folder reads ``snapshot_counts`` (kept equal to a count over
+    ``task_snapshots`` by triggers, migration 0009); a List counts its snapshot rows.
+    """
+    if scope.kind == "list":
+        rows = snapshot_rows(scope, "s.snapshot_date, s.status_type, s.status, "
+                                    "s.time_estimate_minutes AS minutes")
+        return ("SELECT s.snapshot_date, s.status_type, s.status, count(*) AS tasks, "
+                "count(s.minutes) AS estimated, coalesce(sum(s.minutes), 0) AS minutes "
+                f"FROM ({rows}) s GROUP BY 1, 2, 3")
+    window = "c.snapshot_date BETWEEN %(first)s AND %(today)s AND NOT c.archived"
+    if scope.kind != "workspace":
+        if scope.kind not in _SNAPSHOT_COLUMN:
+            raise AnalyticsError(f"unknown scope kind {scope.kind!r}")
+        window += f" AND c.{scope.kind}_id = %(scope_id)s"
+    return ("SELECT c.snapshot_date, c.status_type, c.status, c.tasks, c.estimated, c.minutes "
+            f"FROM snapshot_counts c WHERE {window}")
+
+
 def pct(fraction: float, column: str) -> str:
     """SQL for a percentile of ``column`` rounded to one decimal (fixed arguments only)."""
     return f"round(percentile_cont({fraction}) WITHIN GROUP (ORDER BY {column})::numeric, 1)"
@@ -247,8 +270,6 @@ def progress_since(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, since:
 # -- snapshots: cumulative flow and burndown ---------------------------------------------------
 _TYPES = (("open", "not_started"), ("custom", "active"), ("done", "done"), ("closed", "closed"))
 MAX_STATUS_COLUMNS = 12
-SNAPSHOT_ESTIMATE = ("s.snapshot_date, coalesce(s.status_type, 'open') IN ('done', 'closed') "
-                     "AS done, s.time_estimate_minutes AS minutes")
 
 
 def _snapshot_window(conn: psycopg.Connection, days: int) -> tuple[date, date]:
@@ -262,8 +283,9 @@ def cumulative_flow(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, days:
     days, limit = check_count("days", days, 366), check_limit(limit)
     first, today = _snapshot_window(conn, days)
     found = conn.execute(
-        f"""SELECT s.snapshot_date, coalesce(s.status_type, 'open'), s.status, count(*)
-              FROM ({snapshot_rows(scope, "s.snapshot_date, s.status_type, s.status")}) s
+        f"""SELECT s.snapshot_date, coalesce(s.status_type, 'open'), s.status,
+                   sum(s.tasks)::bigint
+              FROM ({snapshot_groups(scope)}) s
              GROUP BY 1, 2, 3""",
         {**scope.params, "first": first, "today": today}).fetchall()
     dates = sorted({r[0] for r in found})
@@ -318,10 +340,13 @@ def burndown(conn: psycopg.Connection, scope: Scope, *, days: int = 14,
     table = conn.execute(
         f"""SELECT d.snapshot_date, d.total, d.done, d.total - d.done,
                    d.done - first_value(d.done) OVER (ORDER BY d.snapshot_date), d.estimate
-              FROM (SELECT s.snapshot_date, count(*) AS total,
-                           count(*) FILTER (WHERE s.done) AS done,
-                           round(sum(s.minutes) FILTER (WHERE NOT s.done) / 60, 1) AS estimate
-                      FROM ({snapshot_rows(scope, SNAPSHOT_ESTIMATE)}) s
+              FROM (SELECT s.snapshot_date, sum(s.tasks)::bigint AS total,
+                           coalesce(sum(s.tasks) FILTER (WHERE s.done), 0)::bigint AS done,
+                           round(sum(s.minutes) FILTER (WHERE NOT s.done AND s.estimated > 0)
+                                 / 60, 1) AS estimate
+                      FROM (SELECT g.*, coalesce(g.status_type, 'open') IN ('done', 'closed')
+                                       AS done
+                              FROM ({snapshot_groups(scope)}) g) s
                      GROUP BY s.snapshot_date) d
              ORDER BY d.snapshot_date""",
         {**scope.params, "first": first, "today": today}).fetchall()

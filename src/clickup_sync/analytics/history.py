@@ -29,9 +29,9 @@ from .scope import WORKSPACE, Scope
 
 NOT_DONE = "coalesce(t.status_type, '') NOT IN ('done', 'closed')"  # as 0006's indexes
 BLOCKED_LOOKING = r"(block|wait|hold|stuck|paus|pending|imped|depend)"
-# When the task entered its current status: its last history row, else ClickUp's last update.
-ENTERED = """coalesce((SELECT max(h.changed_at) FROM task_status_history h
-                        WHERE h.task_id = t.id), t.date_updated, t.date_created)"""
+# When the task entered its current status: its last history row (kept in status_since by the
+# sync), else ClickUp's last update. Exactly migration 0009's open-task index expression.
+ENTERED = "coalesce(t.status_since, t.date_updated, t.date_created)"
 KIND_RANK = ("CASE kind WHEN 'open' THEN 0 WHEN 'custom' THEN 1 WHEN 'done' THEN 2 "
              "WHEN 'closed' THEN 3 ELSE 4 END")
 
@@ -146,7 +146,7 @@ def aging(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int = 50
     limit = check_limit(limit)
     rows = conn.execute(
         f"""WITH open_tasks AS MATERIALIZED (
-                SELECT t.id, t.name, t.status, coalesce(t.status_type, 'open') AS kind,
+                SELECT t.id, t.status, coalesce(t.status_type, 'open') AS kind,
                        extract(epoch FROM now() - t.date_created) / 86400 AS age,
                        greatest(extract(epoch FROM now() - {ENTERED}), 0) / 86400 AS in_status
                   FROM clickup_tasks t
@@ -159,9 +159,12 @@ def aging(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int = 50
                        count(*) FILTER (WHERE in_status > 30)
                   FROM open_tasks)
             SELECT stats.*, r.* FROM stats LEFT JOIN LATERAL (
-                SELECT t.id, t.name, t.status, t.kind, round(t.in_status, 1), round(t.age, 1),
+                SELECT o.id, t.name, o.status, o.kind, round(o.in_status, 1), round(o.age, 1),
                        {ASSIGNEES}
-                  FROM open_tasks t ORDER BY t.in_status DESC, t.id LIMIT %(limit)s) r ON true""",
+                  FROM (SELECT * FROM open_tasks
+                         ORDER BY in_status DESC, id LIMIT %(limit)s) o
+                  JOIN clickup_tasks t ON t.id = o.id
+                 ORDER BY o.in_status DESC, o.id) r ON true""",
         {**scope.params, "limit": limit}).fetchall()
     (total, not_started, active, age50, status50, over14, over30), table = split(rows, 7)
     return Result.table(

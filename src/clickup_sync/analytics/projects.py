@@ -133,22 +133,24 @@ def discover_projects(conn: psycopg.Connection, *, limit: int = 100) -> Result:
     """Which Folders and Lists look like projects (recent activity) but are not registered?"""
     limit = bounded(limit)
     found = conn.execute(
-        f"""WITH recent AS (
-                SELECT t.list_id, t.folder_id, t.date_updated FROM clickup_tasks t
+        f"""WITH recent AS MATERIALIZED (
+                SELECT t.list_id, t.folder_id, count(*) AS n, max(t.date_updated) AS last
+                  FROM clickup_tasks t
                  WHERE NOT t.is_deleted AND NOT t.archived
-                   AND t.date_updated >= now() - make_interval(days => %(days)s))
+                   AND t.date_updated >= now() - make_interval(days => %(days)s)
+                 GROUP BY t.list_id, t.folder_id)
             SELECT * FROM (
               SELECT 'folder' AS kind, f.id, f.name, s.id AS space_id, NULL::text AS fid,
-                     s.name || '{PATH_SEP}' || f.name AS path, count(*) AS n,
-                     max(r.date_updated) AS last
+                     s.name || '{PATH_SEP}' || f.name AS path, sum(r.n)::bigint AS n,
+                     max(r.last) AS last
                 FROM recent r JOIN folders f ON f.id = r.folder_id
                 JOIN spaces s ON s.id = f.space_id
                WHERE NOT (f.archived OR f.is_deleted OR s.archived OR s.is_deleted)
                GROUP BY f.id, s.id
               UNION ALL
               SELECT 'list', l.id, l.name, s.id, f.id,
-                     concat_ws('{PATH_SEP}', s.name, f.name, l.name), count(*),
-                     max(r.date_updated)
+                     concat_ws('{PATH_SEP}', s.name, f.name, l.name), sum(r.n)::bigint,
+                     max(r.last)
                 FROM recent r JOIN lists l ON l.id = r.list_id
                 JOIN spaces s ON s.id = l.space_id LEFT JOIN folders f ON f.id = l.folder_id
                WHERE NOT (l.archived OR l.is_deleted OR s.archived OR s.is_deleted

@@ -124,19 +124,21 @@ def _count(conn: psycopg.Connection, query: str, params: Any = None) -> int:
     return int(row[0]) if row else 0
 
 
-def view_rows(conn: psycopg.Connection, ids: list[str], columns: str = "v.*"
+def view_rows(conn: psycopg.Connection, ids: list[str], columns: tuple[str, ...] = ()
               ) -> list[dict[str, Any]]:
-    """Rows of the ``tasks`` view for ``ids``, in the order of ``ids``."""
+    """Rows of the ``tasks`` view for ``ids`` (unknown ones left out), in their order;
+    ``columns``: only those (the view then computes only those)."""
     if not ids:
         return []
+    wanted = ", ".join(f"v.{c}" for c in columns) if columns else "v.*"
     found = {r["clickup_task_id"]: r for r in _dicts(
-        conn, f"SELECT {columns} FROM tasks v WHERE v.clickup_task_id = ANY(%(ids)s)",
+        conn, f"SELECT {wanted} FROM tasks v WHERE v.clickup_task_id = ANY(%(ids)s)",
         {"ids": ids})}
     return [found[i] for i in ids if i in found]
 
 
 def _task_page(conn: psycopg.Connection, where: str, params: dict[str, Any], order: str,
-               *, columns: str = "v.*", source: str = "clickup_tasks t") -> Page:
+               *, columns: tuple[str, ...] = (), source: str = "clickup_tasks t") -> Page:
     total = _count(conn, f"SELECT count(*) FROM {source} WHERE {where}", params)
     ids = [r[0] for r in conn.execute(
         f"SELECT t.id FROM {source} WHERE {where} ORDER BY {order} "
@@ -170,7 +172,7 @@ def tasks_with_time(conn: psycopg.Connection, *, limit: int = 100, offset: int =
                    GROUP BY e.task_id) m JOIN clickup_tasks t ON t.id = m.id"""
     return _task_page(conn, "NOT t.is_deleted AND m.minutes > 0", _bounds(limit, offset),
                       "m.minutes DESC, t.id", source=tracked,
-                      columns=", ".join(f"v.{c}" for c in WITH_TIME_COLUMNS))
+                      columns=WITH_TIME_COLUMNS)
 
 
 def tasks_with_comments(conn: psycopg.Connection, *, limit: int = 100,
@@ -179,7 +181,7 @@ def tasks_with_comments(conn: psycopg.Connection, *, limit: int = 100,
     where = ("NOT t.is_deleted AND EXISTS (SELECT 1 FROM comments c WHERE c.task_id = t.id "
              "AND c.assignee_id IS NOT NULL AND NOT c.resolved AND NOT c.is_deleted)")
     return _task_page(conn, where, _bounds(limit, offset), _TASK_ORDER,
-                      columns=", ".join(f"v.{c}" for c in WITH_COMMENTS_COLUMNS))
+                      columns=WITH_COMMENTS_COLUMNS)
 
 
 def daily_sync_page(conn: psycopg.Connection, *, limit: int = 100, offset: int = 0) -> Page:

@@ -15,6 +15,8 @@ SYNC_KINDS = ("full", "incremental")
 """Run kinds that bring data from ClickUp (snapshot and verify runs do not)."""
 
 
+# Live and archived tasks are summed from `list_task_counts` (kept exact by triggers,
+# migration 0010); deleted ones are counted from their partial index.
 def sync_status(conn: psycopg.Connection, *, limit: int = 10) -> Result:
     """How current is the database: the last sync runs, lag, API calls and stored counts?"""
     limit = bounded(limit, cap=100)
@@ -45,10 +47,10 @@ def sync_status(conn: psycopg.Connection, *, limit: int = 10) -> Result:
                   CASE WHEN c.rows > %(exact)s THEN c.rows::bigint
                        ELSE (SELECT count(*) FROM comments WHERE NOT is_deleted) END,
                   (SELECT max(snapshot_date) FROM task_snapshots)
-             FROM (SELECT count(*) FILTER (WHERE NOT is_deleted AND NOT archived) AS live,
-                          count(*) FILTER (WHERE NOT is_deleted AND archived) AS archived,
-                          count(*) FILTER (WHERE is_deleted) AS deleted
-                     FROM clickup_tasks) k,
+             FROM (SELECT coalesce(sum(tasks) FILTER (WHERE NOT archived), 0)::bigint AS live,
+                          coalesce(sum(tasks) FILTER (WHERE archived), 0)::bigint AS archived,
+                          (SELECT count(*) FROM clickup_tasks WHERE is_deleted) AS deleted
+                     FROM list_task_counts) k,
                   (SELECT reltuples AS rows FROM pg_class
                     WHERE oid = 'time_entries'::regclass) e,
                   (SELECT reltuples AS rows FROM pg_class WHERE oid = 'comments'::regclass) c""",

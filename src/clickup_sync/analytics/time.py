@@ -32,6 +32,12 @@ LOCAL_START = "((%({name})s::date)::timestamp AT TIME ZONE %(tz)s)"
 """The instant a local date (parameter ``name``) begins in timezone ``%(tz)s``."""
 PERSON_NAME = "coalesce(emp.name, 'user ' || {uid})"
 RUNNING_NOTE = "a running timer counts from its start up to now"
+TASK_MS = f"""(tt.ended_ms + CASE WHEN tt.running > 0 THEN (
+    SELECT coalesce(sum({ENTRY_MS}), 0) FROM time_entries e
+     WHERE e.task_id = tt.task_id AND NOT e.is_deleted AND e.duration_ms IS NULL
+       AND e.end_at IS NULL) ELSE 0 END)"""
+"""All time tracked on one task (row ``tt`` of ``task_time_totals``, which the database keeps
+in step with ``time_entries``): its finished intervals plus its running timers up to now."""
 
 
 P = ParamSpec("P")
@@ -343,10 +349,9 @@ def _measured(conn: psycopg.Connection, scope: Scope, params: dict[str, Any]) ->
                      UNION
                      SELECT tree.root, c.id, c.time_estimate_ms FROM clickup_tasks c
                        JOIN tree ON c.parent_id = tree.id WHERE NOT c.is_deleted),
-            sums AS (SELECT tree.root, sum(tree.est) AS est, coalesce(sum(x.ms), 0) AS tracked
-                       FROM tree LEFT JOIN LATERAL (
-                            SELECT sum({ENTRY_MS}) AS ms FROM time_entries e
-                             WHERE e.task_id = tree.id AND NOT e.is_deleted) x ON true
+            sums AS (SELECT tree.root, sum(tree.est) AS est,
+                            coalesce(sum({TASK_MS}), 0) AS tracked
+                       FROM tree LEFT JOIN task_time_totals tt ON tt.task_id = tree.id
                       GROUP BY tree.root)
             SELECT done.id, done.name, (done.done_at AT TIME ZONE %(tz)s)::date,
                    sums.est::bigint, sums.tracked::bigint,

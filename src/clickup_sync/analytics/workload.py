@@ -18,12 +18,12 @@ from .result import Result
 from .scope import WORKSPACE, AnalyticsError, Person, Scope
 from .time import (
     DONE,
-    ENTRY_MS,
     HOURS,
     LIVE,
     LOCAL_START,
     PERSON_NAME,
     RUNNING_NOTE,
+    TASK_MS,
     check_choice,
     check_limit,
     check_person,
@@ -53,10 +53,8 @@ def workload(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int =
         f"""WITH o AS MATERIALIZED (
                 SELECT t.id, t.status_type, t.due_date, t.time_estimate_ms AS est,
                        CASE WHEN t.time_estimate_ms > 0 THEN greatest(0, t.time_estimate_ms
-                            - coalesce((SELECT sum({ENTRY_MS}) FROM time_entries e
-                                         WHERE e.task_id = t.id AND NOT e.is_deleted), 0))
-                       END AS left_ms
-                  FROM clickup_tasks t
+                            - coalesce({TASK_MS}, 0)) END AS left_ms
+                  FROM clickup_tasks t LEFT JOIN task_time_totals tt ON tt.task_id = t.id
                  WHERE {LIVE} AND {OPEN} AND {scope.condition("t")}),
             j AS MATERIALIZED (SELECT o.*, a.user_id FROM o
                                  LEFT JOIN task_assignees a ON a.task_id = o.id),
@@ -270,7 +268,7 @@ _SUBTASK_TIME = """
         SELECT k.id FROM clickup_tasks k WHERE k.parent_id = t.id AND NOT k.is_deleted
         UNION
         SELECT k.id FROM clickup_tasks k JOIN d ON k.parent_id = d.id WHERE NOT k.is_deleted)
-    SELECT 1 FROM d JOIN time_entries e ON e.task_id = d.id AND NOT e.is_deleted"""
+    SELECT 1 FROM d JOIN task_time_totals tt ON tt.task_id = d.id"""
 """Time on a subtask, at any level, of task ``t`` (a correlated subquery)."""
 _STATUS_FILTER = {"active": "t.status_type = 'custom'",
                   "done": f"t.status_type IN {DONE}", "any": "true"}
@@ -292,7 +290,7 @@ def untracked_tasks(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
                    AND coalesce(t.custom_item_id, 0) <> 1),
             u AS MATERIALIZED (
                 SELECT c.* FROM c WHERE NOT EXISTS (
-                    SELECT 1 FROM time_entries e WHERE e.task_id = c.id AND NOT e.is_deleted)),
+                    SELECT 1 FROM task_time_totals tt WHERE tt.task_id = c.id)),
             p AS MATERIALIZED (  -- few tasks have subtasks: look below those only
                 SELECT u.id FROM u
                  WHERE EXISTS (SELECT 1 FROM clickup_tasks k WHERE k.parent_id = u.id)),

@@ -69,15 +69,23 @@ def _where(scope: Scope, **extra: Any) -> dict[str, Any]:
 
 _IN_SCOPE = """(%(space)s::text IS NULL OR {a}.space_id = %(space)s)
        AND (%(folder)s::text IS NULL OR {a}.folder_id = %(folder)s)"""
-_TALLY_HOME = f"""SELECT t.space_id, t.folder_id, t.list_id, t.status_type, count(*)
-      FROM clickup_tasks t
-     WHERE {live()} AND {_IN_SCOPE.format(a="t")}
-       AND (%(list)s::text IS NULL OR t.list_id = %(list)s)
+# Home-List counts come from `list_task_counts` (migration 0010: triggers keep it equal to
+# the live tasks grouped by these columns, '' standing for none), not from the task rows.
+_TALLY_HOME = f"""SELECT nullif(c.space_id, ''), nullif(c.folder_id, ''), c.list_id,
+           nullif(c.status_type, ''), sum(c.tasks)::bigint
+      FROM list_task_counts c
+     WHERE c.tasks <> 0 AND (%(archived)s OR NOT c.archived)
+       AND {_IN_SCOPE.format(a="c")}
+       AND (%(list)s::text IS NULL OR c.list_id = %(list)s)
      GROUP BY 1, 2, 3, 4"""
+# Few tasks sit in a second List: each is looked up by id (a nested loop on the primary key),
+# never by reading every task.
 _TALLY_ADDED = f"""SELECT x.list_id, t.status_type, count(*)
       FROM task_locations x JOIN lists l ON l.id = x.list_id
-      JOIN clickup_tasks t ON t.id = x.task_id AND t.list_id <> x.list_id
-     WHERE {live()} AND {_IN_SCOPE.format(a="l")}
+      CROSS JOIN LATERAL (SELECT t.status_type FROM clickup_tasks t
+                           WHERE t.id = x.task_id AND t.list_id <> x.list_id
+                             AND {live()} OFFSET 0) t
+     WHERE {_IN_SCOPE.format(a="l")}
        AND (%(list)s::text IS NULL OR x.list_id = %(list)s)
      GROUP BY 1, 2"""
 

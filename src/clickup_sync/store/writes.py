@@ -114,6 +114,16 @@ def _record_status_changes(conn: psycopg.Connection, tasks: Sequence[TaskRecord]
          [t.date_closed for t in tasks]))
 
 
+# [flow perf, migration 0009] status_since caches the task's latest status-history row.
+def _set_status_since(conn: psycopg.Connection, ids: list[str]) -> None:
+    """Set ``status_since`` of these tasks to their latest status change (aging reads it)."""
+    conn.execute(
+        """UPDATE clickup_tasks t SET status_since = h.at
+             FROM (SELECT task_id, max(changed_at) AS at FROM task_status_history
+                    WHERE task_id = ANY(%s) GROUP BY task_id) h
+            WHERE t.id = h.task_id AND t.status_since IS DISTINCT FROM h.at""", (ids,))
+
+
 _CHILD_TABLES = ("task_assignees", "task_watchers", "task_tags", "task_locations",
                  "task_custom_values", "task_links", "checklists", "checklist_items")
 
@@ -145,6 +155,7 @@ def write_tasks(conn: psycopg.Connection, tasks: Sequence[TaskRecord]) -> int:
     ids = [t.id for t in tasks]
     _record_status_changes(conn, tasks)
     n = _upsert(conn, "clickup_tasks", tasks, ["id"], extra_update=["synced_at"])
+    _set_status_since(conn, ids)
     fields = {f.id: f for t in tasks for f in t._custom_fields}
     _upsert(conn, "custom_fields", list(fields.values()), ["id"])
     _clear_children(conn, ids)

@@ -1,0 +1,220 @@
+"""REST API latency under load, while a sync runs: requests per second, p50 and p99.
+
+    python bench/bench_api.py --tasks 10000
+    python bench/bench_api.py --tasks 100000 \
+        --dsn postgresql://postgres@127.0.0.1:5432/cs_bench_100k
+
+The database is built by ``bench/make_dataset.py`` (simulator seed 1, synced, time entries
+multiplied, snapshots) unless ``--dsn`` names one built already; it is then vacuumed, as
+autovacuum would have done. The API runs in its own process (``clickup-sync serve``, with an
+API key), the simulator in another, and full syncs of the same Workspace run back to back
+in a third the whole time (the heaviest write load a sync makes). This process is the load
+generator: for each route and each rate it sends requests open-loop (a request is due
+every 1/rate s whether or not the previous ones have answered), and a request's latency
+runs from when it was due to the end of its response, so a server falling behind shows in
+the figures: above its capacity, requests/s stays below the rate and latency grows with
+the run. ``/tasks`` pages are drawn at random from the first 50 pages. ``--sync
+incremental`` runs the schedule's incremental syncs back to back instead of full ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from statistics import quantiles
+from typing import Any
+
+import httpx
+import psycopg
+
+ADMIN_DSN = os.environ.get("BENCH_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "pk_bench"
+KEY = "bench-key"
+ROUTES = {
+    "tasks": "/tasks?limit=100&offset={offset}",
+    "status-summary": "/analytics/status-summary",
+    "workload": "/analytics/workload",
+}
+
+
+def note(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def build_database(tasks: int) -> str:
+    name = f"bench_api_{uuid.uuid4().hex[:8]}"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_dataset.py"), "--tasks",
+                    str(tasks), "--intervals", str(tasks * 10), "--database", name,
+                    "--comment-seconds", "60"], check=True, cwd=ROOT)
+    return ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
+
+
+def vacuum(dsn: str) -> int:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+        return int(conn.execute("SELECT count(*) FROM clickup_tasks WHERE NOT is_deleted"
+                                ).fetchone()[0])
+
+
+def wait_for(url: str, seconds: float, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{proc.args} exited with {proc.returncode}")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer in {seconds:.0f} s")
+
+
+def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "clickup_sync.cli", *args],
+                            env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+class SyncLoop(threading.Thread):
+    """Syncs of the simulator's Workspace into the database, back to back."""
+
+    def __init__(self, env: dict[str, str], full: bool) -> None:
+        super().__init__(daemon=True)
+        self.env = env
+        self.args = ["sync", "--json", *(["--full"] if full else [])]
+        self.stop = threading.Event()
+        self.runs = 0
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.proc = start(self.args, self.env)
+            self.proc.wait()
+            self.runs += 1
+
+    def halt(self) -> None:
+        self.stop.set()
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            self.proc.wait(30)
+
+
+async def load(base: str, route: str, rate: float, seconds: float, pages: int
+               ) -> dict[str, Any]:
+    """Send ``rate`` requests a second for ``seconds``; return the figures."""
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+    async with httpx.AsyncClient(base_url=base, headers={"X-API-Key": KEY}, timeout=60,
+                                 limits=limits) as client:
+        rng = random.Random(7)
+
+        async def one(due: float) -> None:
+            path = ROUTES[route].format(offset=100 * rng.randrange(pages))
+            try:
+                response = await client.get(path)
+                ok = response.status_code == 200
+                key = str(response.status_code)
+            except httpx.HTTPError as exc:
+                ok, key = False, type(exc).__name__
+            if ok:
+                latencies.append(time.perf_counter() - due)
+            else:
+                errors[key] = errors.get(key, 0) + 1
+
+        total = int(rate * seconds)
+        started = time.perf_counter()
+        pending = []
+        for i in range(total):
+            due = started + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            pending.append(asyncio.create_task(one(due)))
+        await asyncio.gather(*pending)
+        elapsed = time.perf_counter() - started
+    cuts = quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else [0] * 99
+    return {"route": route, "sent": total, "ok": len(latencies), "errors": errors,
+            "rps": len(latencies) / elapsed, "p50": 1000 * cuts[49], "p99": 1000 * cuts[98],
+            "max": 1000 * max(latencies, default=0)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tasks", type=int, default=10_000, help="Tasks in the built database")
+    ap.add_argument("--dsn", help="Use this database (built by make_dataset.py) instead")
+    ap.add_argument("--rates", type=float, nargs="+", default=[25.0, 50.0, 100.0, 200.0],
+                    help="Requests a second to try, for each route")
+    ap.add_argument("--seconds", type=float, default=10.0, help="Seconds per route and rate")
+    ap.add_argument("--routes", nargs="+", default=list(ROUTES), choices=list(ROUTES))
+    ap.add_argument("--sync", choices=["full", "incremental", "none"], default="full",
+                    help="What runs beside the load, back to back (default: full syncs)")
+    args = ap.parse_args()
+
+    dsn = args.dsn or build_database(args.tasks)
+    live = vacuum(dsn)
+    note(f"database ready: {live:,} live tasks")
+    pages = max(1, min(50, live // 100))
+    sim_port, api_port = free_port(), free_port()
+    sim = start(["simulator", "--seed", "1", "--tasks", str(args.tasks), "--port",
+                 str(sim_port), "--plan", "enterprise", "--rate-window", "1", "--token",
+                 TOKEN], {})
+    api = start(["serve", "--port", str(api_port)], {"DATABASE_URL": dsn, "API_KEY": KEY})
+    base = f"http://127.0.0.1:{api_port}"
+    syncs = SyncLoop({"DATABASE_URL": dsn, "CLICKUP_API_TOKEN": TOKEN,
+                      "CLICKUP_API_URL": f"http://127.0.0.1:{sim_port}/api/v2"},
+                     full=args.sync == "full")
+    results = []
+    try:
+        wait_for(f"{base}/health", 60, api)
+        note("API up")
+        if args.sync != "none":
+            wait_for(f"http://127.0.0.1:{sim_port}/_simulator/stats", 900, sim)
+            syncs.start()
+            time.sleep(5)  # the first full sync is under way
+            note("syncing")
+        for route in args.routes:
+            asyncio.run(load(base, route, min(args.rates), 2, pages))  # warm up
+            for rate in args.rates:
+                time.sleep(2)  # let a backlog from the previous rate drain
+                result = asyncio.run(load(base, route, rate, args.seconds, pages))
+                results.append({**result, "rate": rate})
+                note(f"{route} at {rate:g}/s: {result['rps']:.0f}/s, "
+                     f"p99 {result['p99']:.1f} ms")
+    finally:
+        syncs.halt()
+        for proc in (api, sim):
+            proc.send_signal(signal.SIGINT)
+            proc.wait(30)
+    condition = "no sync" if args.sync == "none" else \
+        f"{args.sync} syncs back to back ({syncs.runs} ended during the run)"
+    print(f"\n{live:,} live tasks; {args.seconds:g} s per route and rate; {condition}\n")
+    print("| route | rate sent /s | answered /s | p50 ms | p99 ms | max ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        path = ROUTES[r["route"]].split("?")[0] + (" (100-row page)" if r["route"] == "tasks"
+                                                    else "")
+        errors = sum(r["errors"].values())
+        print(f"| GET {path} | {r['rate']:g} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
+              f"{r['max']:.0f} | {errors}{' ' + str(r['errors']) if errors else ''} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Tasks: the original tool's task routes (same paths and keys) with paging and filters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+
+from clickup_sync.analytics import records
+
+from ..deps import Conn
+from ..errors import INVALID, NOT_FOUND, NotFound
+from ..models import (
+    CommentTaskPage,
+    EmployeeTaskPage,
+    TaskPage,
+    TaskRow,
+    TimeTaskPage,
+)
+from ..params import (
+    BIGINT_MAX,
+    IdText,
+    Instant,
+    Limit,
+    Name,
+    Offset,
+    TaskIdPath,
+    page_fields,
+)
+from ..params import Day as DayParam
+
+router = APIRouter(prefix="/tasks", tags=["tasks"], responses=INVALID)
+
+Day = Annotated[DayParam | None, Query(description="A day (YYYY-MM-DD) in the configured "
+                                                   "timezone; both ends of a range are "
+                                                   "included")]
+MAX_VALUES = 50
+
+
+@router.get("", response_model=TaskPage, summary="List tasks")
+def list_tasks(
+    request: Request, conn: Conn,
+    status: Annotated[list[Name], Query(max_length=MAX_VALUES, description=(
+        "Status name (case-insensitive); repeat for any of several"))] = [],  # noqa: B006
+    status_type: Annotated[list[Literal["open", "custom", "done", "closed"]], Query(
+        max_length=4, description="Status type: open (not started), custom (active), "
+                                  "done, closed; repeat for several")] = [],  # noqa: B006
+    assignee: Annotated[list[Annotated[int, Query(ge=0, le=BIGINT_MAX)]], Query(
+        max_length=MAX_VALUES, description="ClickUp user id of an assignee; repeat for "
+                                           "any of several")] = [],  # noqa: B006
+    space: Annotated[IdText | None, Query(description="Space id")] = None,
+    folder: Annotated[IdText | None, Query(description="Folder id")] = None,
+    list_: Annotated[IdText | None, Query(alias="list", description=(
+        "List id (tasks added to it from other Lists included)"))] = None,
+    tag: Annotated[list[Name], Query(max_length=MAX_VALUES, description=(
+        "Tag name (case-insensitive); repeat for any of several"))] = [],  # noqa: B006
+    created_from: Day = None, created_to: Day = None,
+    due_from: Day = None, due_to: Day = None,
+    updated_since: Annotated[Instant | None, Query(description=(
+        "Only tasks updated at or after this instant (ISO 8601; without an offset, in "
+        "the configured timezone): for incremental extracts"))] = None,
+    archived: Annotated[bool | None, Query(description=(
+        "true: only archived tasks; false: only unarchived; unset: both"))] = None,
+    include_deleted: Annotated[bool, Query(description=(
+        "Include tasks deleted in ClickUp (kept with is_deleted=true)"))] = False,
+    limit: Limit = 100, offset: Offset = 0,
+) -> TaskPage:
+    """Tasks matching every given filter, most recently updated first.
+
+    The original tool's `GET /tasks?limit&offset` keys (`count`, `limit`, `offset`,
+    `tasks`) with `total` and `next` added. Without `include_deleted`, deleted tasks are
+    left out, as in the original; archived tasks are included unless `archived=false`.
+    """
+    where = records.TaskFilter(
+        statuses=tuple(status), status_types=tuple(status_type), assignees=tuple(assignee),
+        space_id=space, folder_id=folder, list_id=list_, tags=tuple(tag),
+        created_from=created_from, created_to=created_to, due_from=due_from, due_to=due_to,
+        updated_since=updated_since, archived=archived, include_deleted=include_deleted)
+    page = records.task_page(conn, where, limit=limit, offset=offset)
+    return TaskPage(tasks=page.rows, **page_fields(  # type: ignore[arg-type]
+        request, total=page.total, count=len(page.rows), limit=limit, offset=offset))
+
+
+@router.get("/by-employee", response_model=EmployeeTaskPage, responses=NOT_FOUND,
+            summary="List an employee's tasks")
+def tasks_by_employee(
+    request: Request, conn: Conn,
+    employee_id: Annotated[UUID, Query(description="`id` of an entry of `GET /employees`")],
+    limit: Limit = 100, offset: Offset = 0,
+) -> EmployeeTaskPage:
+    """Live tasks assigned to one employee, most recently updated first.
+
+    `employee_id` is the employee's UUID (`GET /employees`); a malformed one is 422, an
+    unknown one 404.
+    """
+    user_id = records.employee_user_id(conn, employee_id)
+    if user_id is None:
+        raise NotFound(f"no employee with id '{employee_id}'")
+    page = records.task_page(conn, records.TaskFilter(assignees=(user_id,)), limit=limit,
+                             offset=offset)
+    return EmployeeTaskPage(employee_id=employee_id, tasks=page.rows,  # type: ignore[arg-type]
+                            **page_fields(request, total=page.total, count=len(page.rows),
+                                          limit=limit, offset=offset))
+
+
+@router.get("/with-time", response_model=TimeTaskPage, summary="List tasks with tracked time")
+def tasks_with_time(request: Request, conn: Conn, limit: Limit = 100,
+                    offset: Offset = 0) -> TimeTaskPage:
+    """Live tasks with tracked time (`tracked_minutes` > 0), the most tracked first."""
+    page = records.tasks_with_time(conn, limit=limit, offset=offset)
+    return TimeTaskPage(tasks=page.rows, **page_fields(  # type: ignore[arg-type]
+        request, total=page.total, count=len(page.rows), limit=limit, offset=offset))
+
+
+@router.get("/with-comments", response_model=CommentTaskPage,
+            summary="List tasks with assigned comments")
+def tasks_with_comments(request: Request, conn: Conn, limit: Limit = 100,
+                        offset: Offset = 0) -> CommentTaskPage:
+    """Live tasks with unresolved comments assigned to someone, recently updated first."""
+    page = records.tasks_with_comments(conn, limit=limit, offset=offset)
+    return CommentTaskPage(tasks=page.rows, **page_fields(  # type: ignore[arg-type]
+        request, total=page.total, count=len(page.rows), limit=limit, offset=offset))
+
+
+@router.get("/{task_id}", response_model=TaskRow, responses=NOT_FOUND, summary="Get a task")
+def get_task(conn: Conn, task_id: TaskIdPath) -> TaskRow:
+    """One task's full row, deleted tasks included (see `is_deleted`); 404 when unknown."""
+    row = records.task_row(conn, task_id)
+    if row is None:
+        raise NotFound(f"no task with id '{task_id}'")
+    return TaskRow.model_validate(row)
