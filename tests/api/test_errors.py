@@ -11,7 +11,7 @@ import pytest
 from psycopg_pool import PoolTimeout
 from pydantic import SecretStr
 
-from clickup_sync.analytics import records
+from clickup_sync import analytics
 from clickup_sync.api import create_app, running
 from clickup_sync.api.runtime import ApiRuntime
 from clickup_sync.config import Settings
@@ -74,7 +74,7 @@ def failing(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
                 conn.execute(sql)
             raise exc or AssertionError("unreachable")
 
-        monkeypatch.setattr(records, "task_row", task_row)
+        monkeypatch.setattr(analytics, "task_row", task_row)
 
     yield fail_with
 

@@ -29,7 +29,7 @@ schema = schemathesis.pytest.from_fixture("api_schema").exclude(path_regex=TRIGG
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=8, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_generated_requests_get_documented_answers(case: schemathesis.Case) -> None:
     # Every check but "schema-valid data is accepted": a well-formed name that names

@@ -220,7 +220,7 @@ def task_dependencies(conn: psycopg.Connection, task_id: str) -> dict[str, Any] 
     return out
 
 
-def employees(conn: psycopg.Connection, *, include_inactive: bool = True
+def employee_rows(conn: psycopg.Connection, *, include_inactive: bool = True
               ) -> list[dict[str, Any]]:
     """Every member the sync has seen (people who left too, unless asked), by name."""
     return _dicts(conn, """

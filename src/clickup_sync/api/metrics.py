@@ -50,7 +50,7 @@ class ApiMetrics:
 
 
 class _SyncFigures:
-    """A collector for one scrape's sync figures (`analytics.records.sync_figures`)."""
+    """A collector for one scrape's sync figures (`analytics.sync_figures`)."""
 
     def __init__(self, figures: dict[str, Any]) -> None:
         self.figures = figures

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import Path, Query, Request
 from pydantic import BeforeValidator, StringConstraints
 
-from clickup_sync.analytics.records import MAX_PAGE
+from clickup_sync.analytics import MAX_PAGE
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 """ClickUp ids: task ids (``86c0a1b2c``), custom ids (``DEV-42``), numeric ids."""

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from clickup_sync.analytics import records
+from clickup_sync import analytics
 
 from ..deps import Conn
 from ..errors import INVALID
@@ -56,9 +56,9 @@ def list_comments(
     limit: Limit = 100, offset: Offset = 0,
 ) -> CommentPage:
     """Comments, newest first; `since` <= date < `until`."""
-    where = records.EntryFilter(task_id=task, user_id=user, since=since, until=until,
+    where = analytics.EntryFilter(task_id=task, user_id=user, since=since, until=until,
                                 include_deleted=include_deleted)
-    page = records.comment_page(conn, where, assignee_id=assignee, resolved=resolved,
+    page = analytics.comment_page(conn, where, assignee_id=assignee, resolved=resolved,
                                 limit=limit, offset=offset)
     return CommentPage(comments=page.rows, **page_fields(  # type: ignore[arg-type]
         request, total=page.total, count=len(page.rows), limit=limit, offset=offset))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from clickup_sync.analytics import records
+from clickup_sync import analytics
 
 from ..deps import Conn
 from ..errors import INVALID
@@ -22,6 +22,6 @@ def daily_sync(request: Request, conn: Conn, limit: Limit = 100,
     Empty until today's snapshot is taken (daily by `clickup-sync run`, or now by
     `POST /sync/daily`).
     """
-    page = records.daily_sync_page(conn, limit=limit, offset=offset)
+    page = analytics.daily_sync_page(conn, limit=limit, offset=offset)
     return DailyPage(tasks=page.rows, **page_fields(  # type: ignore[arg-type]
         request, total=page.total, count=len(page.rows), limit=limit, offset=offset))

@@ -6,7 +6,7 @@ import json
 
 from fastapi import APIRouter
 
-from clickup_sync.analytics import records
+from clickup_sync import analytics
 
 from ..deps import Conn
 from ..errors import INVALID, NOT_FOUND, NotFound
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/dependencies", tags=["tasks"], responses={**INVALID,
 def get_dependencies(conn: Conn, task_id: TaskIdPath) -> Dependencies:
     """The original `{"task_id", "dependencies"}` (the labels as JSON text), with each
     dependency as a record in `waiting_on` and `blocking`; 404 for an unknown task."""
-    found = records.task_dependencies(conn, task_id)
+    found = analytics.task_dependencies(conn, task_id)
     if found is None:
         raise NotFound(f"no task with id '{task_id}'")
     labels = found["labels"]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from clickup_sync.analytics import records
+from clickup_sync import analytics
 
 from ..deps import Conn
 from ..errors import INVALID
@@ -20,7 +20,7 @@ def list_employees(conn: Conn, include_inactive: Annotated[bool, Query(descripti
         "Include members who left the Workspace (their time still counts)"))] = True
                    ) -> Employees:
     """Every member the sync has seen, by name: the original `{"count", "employees"}`."""
-    rows = records.employees(conn, include_inactive=include_inactive)
+    rows = analytics.employee_rows(conn, include_inactive=include_inactive)
     for row in rows:
         row["clickup_user_id"] = str(row["clickup_user_id"])
     return Employees(count=len(rows), employees=rows)  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from clickup_sync.analytics import records
+from clickup_sync import analytics
 
 from ..deps import Conn
 from ..errors import INVALID
@@ -55,5 +55,5 @@ class Hierarchy(BaseModel):
 def get_hierarchy(conn: Conn, include_archived: Annotated[bool, Query(description=(
         "Include archived Spaces, Folders, Lists and tasks"))] = False) -> Hierarchy:
     """The Workspace's Spaces, their Folders and Lists, with live task counts."""
-    return Hierarchy(spaces=records.hierarchy_tree(  # type: ignore[arg-type]
+    return Hierarchy(spaces=analytics.hierarchy_tree(  # type: ignore[arg-type]
         conn, include_archived=include_archived))

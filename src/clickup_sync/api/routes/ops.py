@@ -10,8 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, Field
 
-from clickup_sync import __version__
-from clickup_sync.analytics import records
+from clickup_sync import __version__, analytics
 
 from ..deps import Conn, Runtime
 from ..metrics import CONTENT_TYPE, ApiMetrics
@@ -46,5 +45,5 @@ def health(runtime: Runtime) -> Health | JSONResponse:
 def metrics(request: Request, conn: Conn) -> Response:
     """Sync lag, sync runs, ClickUp API calls, errors, and request counts and latency."""
     collected: ApiMetrics = request.app.state.metrics
-    body = collected.render(records.sync_figures(conn))
+    body = collected.render(analytics.sync_figures(conn))
     return Response(body, media_type=CONTENT_TYPE)

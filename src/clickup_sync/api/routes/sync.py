@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from clickup_sync.analytics import records
+from clickup_sync import analytics
 from clickup_sync.store import runs
 from clickup_sync.store.triggers import KIND as TRIGGER
 from clickup_sync.sync.runner import NotConfigured
@@ -120,7 +120,7 @@ def list_runs(request: Request, conn: Conn,
               status: Annotated[Name | None, Query(description="e.g. ok, failed")] = None,
               limit: Limit = 100, offset: Offset = 0) -> RunPage:
     """Sync runs and requests, newest first."""
-    page = records.run_page(conn, kind=kind, status=status, limit=limit, offset=offset)
+    page = analytics.run_page(conn, kind=kind, status=status, limit=limit, offset=offset)
     return RunPage(runs=page.rows, **page_fields(  # type: ignore[arg-type]
         request, total=page.total, count=len(page.rows), limit=limit, offset=offset))
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 
-from clickup_sync.analytics import records
+from clickup_sync import analytics
 
 from ..deps import Conn
 from ..errors import INVALID, NOT_FOUND, NotFound
@@ -72,12 +72,12 @@ def list_tasks(
     `tasks`) with `total` and `next` added. Without `include_deleted`, deleted tasks are
     left out, as in the original; archived tasks are included unless `archived=false`.
     """
-    where = records.TaskFilter(
+    where = analytics.TaskFilter(
         statuses=tuple(status), status_types=tuple(status_type), assignees=tuple(assignee),
         space_id=space, folder_id=folder, list_id=list_, tags=tuple(tag),
         created_from=created_from, created_to=created_to, due_from=due_from, due_to=due_to,
         updated_since=updated_since, archived=archived, include_deleted=include_deleted)
-    page = records.task_page(conn, where, limit=limit, offset=offset)
+    page = analytics.task_page(conn, where, limit=limit, offset=offset)
     return TaskPage(tasks=page.rows, **page_fields(  # type: ignore[arg-type]
         request, total=page.total, count=len(page.rows), limit=limit, offset=offset))
 
@@ -94,10 +94,10 @@ def tasks_by_employee(
     `employee_id` is the employee's UUID (`GET /employees`); a malformed one is 422, an
     unknown one 404.
     """
-    user_id = records.employee_user_id(conn, employee_id)
+    user_id = analytics.employee_user_id(conn, employee_id)
     if user_id is None:
         raise NotFound(f"no employee with id '{employee_id}'")
-    page = records.task_page(conn, records.TaskFilter(assignees=(user_id,)), limit=limit,
+    page = analytics.task_page(conn, analytics.TaskFilter(assignees=(user_id,)), limit=limit,
                              offset=offset)
     return EmployeeTaskPage(employee_id=employee_id, tasks=page.rows,  # type: ignore[arg-type]
                             **page_fields(request, total=page.total, count=len(page.rows),
@@ -108,7 +108,7 @@ def tasks_by_employee(
 def tasks_with_time(request: Request, conn: Conn, limit: Limit = 100,
                     offset: Offset = 0) -> TimeTaskPage:
     """Live tasks with tracked time (`tracked_minutes` > 0), the most tracked first."""
-    page = records.tasks_with_time(conn, limit=limit, offset=offset)
+    page = analytics.tasks_with_time(conn, limit=limit, offset=offset)
     return TimeTaskPage(tasks=page.rows, **page_fields(  # type: ignore[arg-type]
         request, total=page.total, count=len(page.rows), limit=limit, offset=offset))
 
@@ -118,7 +118,7 @@ def tasks_with_time(request: Request, conn: Conn, limit: Limit = 100,
 def tasks_with_comments(request: Request, conn: Conn, limit: Limit = 100,
                         offset: Offset = 0) -> CommentTaskPage:
     """Live tasks with unresolved comments assigned to someone, recently updated first."""
-    page = records.tasks_with_comments(conn, limit=limit, offset=offset)
+    page = analytics.tasks_with_comments(conn, limit=limit, offset=offset)
     return CommentTaskPage(tasks=page.rows, **page_fields(  # type: ignore[arg-type]
         request, total=page.total, count=len(page.rows), limit=limit, offset=offset))
 
@@ -126,7 +126,7 @@ def tasks_with_comments(request: Request, conn: Conn, limit: Limit = 100,
 @router.get("/{task_id}", response_model=TaskRow, responses=NOT_FOUND, summary="Get a task")
 def get_task(conn: Conn, task_id: TaskIdPath) -> TaskRow:
     """One task's full row, deleted tasks included (see `is_deleted`); 404 when unknown."""
-    row = records.task_row(conn, task_id)
+    row = analytics.task_row(conn, task_id)
     if row is None:
         raise NotFound(f"no task with id '{task_id}'")
     return TaskRow.model_validate(row)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from clickup_sync.analytics import records
+from clickup_sync import analytics
 
 from ..deps import Conn
 from ..errors import INVALID
@@ -55,8 +55,8 @@ def list_time_entries(
 
     `since`/`until` bound the start: `since` <= start < `until`.
     """
-    where = records.EntryFilter(task_id=task, user_id=user, since=since, until=until,
+    where = analytics.EntryFilter(task_id=task, user_id=user, since=since, until=until,
                                 include_deleted=include_deleted)
-    page = records.time_entry_page(conn, where, limit=limit, offset=offset)
+    page = analytics.time_entry_page(conn, where, limit=limit, offset=offset)
     return TimeEntryPage(time_entries=page.rows, **page_fields(  # type: ignore[arg-type]
         request, total=page.total, count=len(page.rows), limit=limit, offset=offset))
