@@ -7,26 +7,20 @@ import asyncio
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-import httpx
 import psycopg
 import pytest
 
-from clickup_sync.clickup import ClickUpClient
 from clickup_sync.simulator import Simulator
 from clickup_sync.store import connect, upgrade
 from clickup_sync.store.snapshots import take_snapshot
-from clickup_sync.sync import SyncEngine, SyncOptions
 from tests.pg import fresh_database
+from tests.syncing import sync_exactly
 
 TOKEN = "pk_analytics"
 
 
 async def sync_into(sim: Simulator, dsn: str) -> None:
-    transport = httpx.ASGITransport(app=sim.app)
-    async with ClickUpClient(TOKEN, "http://sim/api/v2", transport=transport) as client:
-        options = SyncOptions(reconcile_every_s=0, hierarchy_every_s=0)  # exact every time
-        result = await SyncEngine(client, dsn, options).run(comments_seconds=None)
-    assert result.status == "ok", result.errors
+    await sync_exactly(sim, dsn, TOKEN)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
 
-import httpx
 import httpx2
 import pytest
 import uvicorn
@@ -23,25 +22,20 @@ from mcp.client.client import Client
 from mcp.client.streamable_http import streamable_http_client
 from pydantic import SecretStr
 
-from clickup_sync.clickup import ClickUpClient
 from clickup_sync.config import Settings
 from clickup_sync.mcp import build_server
 from clickup_sync.simulator import Simulator
 from clickup_sync.store import connect, upgrade
 from clickup_sync.store.snapshots import take_snapshot
-from clickup_sync.sync import SyncEngine, SyncOptions
 from tests.pg import fresh_database
+from tests.syncing import sync_exactly
 
 CLICKUP_TOKEN = "pk_mcp"
 MCP_TOKEN = "mcp-secret"
 
 
 async def _sync(sim: Simulator, dsn: str) -> None:
-    transport = httpx.ASGITransport(app=sim.app)
-    async with ClickUpClient(CLICKUP_TOKEN, "http://sim/api/v2", transport=transport) as client:
-        options = SyncOptions(reconcile_every_s=0, hierarchy_every_s=0)
-        result = await SyncEngine(client, dsn, options).run(comments_seconds=None)
-    assert result.status == "ok", result.errors
+    await sync_exactly(sim, dsn, CLICKUP_TOKEN)
 
 
 @pytest.fixture(scope="session")
