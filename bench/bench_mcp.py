@@ -91,7 +91,8 @@ def _args(tool: str, names: dict[str, str]) -> dict[str, Any]:
             for k, v in table.get(tool, {}).items()}
 
 
-async def _measure(url: str, calls: int, names: dict[str, str]) -> tuple[list[str], str]:
+async def _measure(url: str, calls: int, names: dict[str, str],
+                   only: set[str] | None = None) -> tuple[list[str], str]:
     lines = []
     async with (httpx2.AsyncClient(timeout=120) as http,
                 Client(streamable_http_client(url, http_client=http)) as client):
@@ -100,7 +101,7 @@ async def _measure(url: str, calls: int, names: dict[str, str]) -> tuple[list[st
                               for t in tools.tools])
         sizes = []
         for tool in sorted(t.name for t in tools.tools):
-            if tool in SKIP:
+            if tool in SKIP or (only and tool not in only):
                 continue
             args = _args(tool, names)
             first = await client.call_tool(tool, args)
@@ -129,6 +130,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dsn", required=True)
     ap.add_argument("--calls", type=int, default=15)
+    ap.add_argument("--tools", nargs="+", help="Measure only these tools")
     args = ap.parse_args()
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": args.dsn}
@@ -148,7 +150,8 @@ def main() -> None:
         with psycopg.connect(args.dsn) as conn:
             size = conn.execute("SELECT (SELECT count(*) FROM clickup_tasks), "
                                 "(SELECT count(*) FROM time_entries)").fetchone()
-        lines, summary = asyncio.run(_measure(url, args.calls, _names(args.dsn)))
+        lines, summary = asyncio.run(_measure(url, args.calls, _names(args.dsn),
+                                             set(args.tools or ())))
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
