@@ -15,14 +15,12 @@ import psycopg
 
 from clickup_sync.store.snapshots import local_today
 
+from ._args import check_limit, check_person, check_scope
 from ._risk_base import (
     blocked_ctes,
     blocked_detail,
     blocked_reason,
     by_person,
-    check_limit,
-    check_person,
-    check_scope,
     params,
 )
 from .flow import throughput

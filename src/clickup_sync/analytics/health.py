@@ -11,7 +11,8 @@ from typing import Any
 
 import psycopg
 
-from ._risk_base import blocked_ctes, check_scope, open_task, params
+from ._args import check_scope
+from ._risk_base import blocked_ctes, open_task, params
 from .flow import throughput
 from .result import Result
 from .scope import WORKSPACE, Scope

@@ -17,10 +17,10 @@ from typing import Any, Literal, ParamSpec, TypeVar
 
 import psycopg
 
+from ._args import check_choice, check_limit, check_person, check_scope
 from .result import Result
-from .scope import WORKSPACE, AnalyticsError, Person, Scope, resolve_person
+from .scope import WORKSPACE, AnalyticsError, Person, Scope
 
-MAX_LIMIT = 500
 MAX_WINDOW_DAYS = 366
 DONE = "('done', 'closed')"
 LIVE = "NOT t.is_deleted AND NOT t.archived"
@@ -58,37 +58,6 @@ def reads(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
 
     return run
-
-
-# -- argument checks shared by the time and workload metrics --------------------------------
-def check_limit(limit: Any) -> int:
-    """The row limit to use: a whole number from 1, capped at `MAX_LIMIT`."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise AnalyticsError(f"limit must be a whole number from 1 to {MAX_LIMIT}, "
-                             f"not {limit!r}")
-    return min(limit, MAX_LIMIT)
-
-
-def check_scope(scope: Any) -> Scope:
-    if not isinstance(scope, Scope):
-        raise AnalyticsError("scope must be a Scope (use resolve_scope to name a Space, "
-                             "Folder or List)")
-    return scope
-
-
-def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise AnalyticsError(f"{name} must be one of {', '.join(choices)}; not {value!r}")
-    return value
-
-
-def check_person(conn: psycopg.Connection, person: Any) -> Person | None:
-    """A `Person`, or one named by id, email or name (`UnknownName` when nobody matches)."""
-    if person is None or isinstance(person, Person):
-        return person
-    if isinstance(person, str) and person.strip():
-        return resolve_person(conn, person)
-    raise AnalyticsError(f"person must be a member's name, email or user id; not {person!r}")
 
 
 def _as_date(value: Any, name: str) -> date | None:

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
+from ._args import check_choice, check_int, check_limit, check_person, check_scope
 from .result import Result
-from .scope import WORKSPACE, AnalyticsError, Person, Scope
+from .scope import WORKSPACE, Person, Scope
 from .time import (
     DONE,
     HOURS,
@@ -24,10 +25,6 @@ from .time import (
     PERSON_NAME,
     RUNNING_NOTE,
     TASK_MS,
-    check_choice,
-    check_limit,
-    check_person,
-    check_scope,
     entries_sql,
     local_clock,
     reads,
@@ -110,13 +107,6 @@ def workload(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int =
                "most loaded = most open tasks, then most estimate left"])
 
 
-def _check_days(days: Any) -> int:
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise AnalyticsError(f"days must be a whole number from 1 to {MAX_DAYS}; "
-                             f"not {days!r}")
-    return days
-
-
 def _kind(time_at: Any, comment_at: Any, created_at: Any) -> tuple[Any, str | None]:
     """The latest of the three activity times, and what it was."""
     found = [(at, kind) for at, kind in ((time_at, "time tracked"), (comment_at, "comment"),
@@ -163,7 +153,8 @@ def inactive_assignees(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
                        days: int = 14, limit: int = 50) -> Result:
     """Find the people who hold open tasks but tracked no time, wrote no comment and created
     no task in the last ``days`` days, or who have left the Workspace."""
-    scope, limit, days = check_scope(scope), check_limit(limit), _check_days(days)
+    scope, limit = check_scope(scope), check_limit(limit)
+    days = check_int(days, "days", 1, MAX_DAYS)
     tz, _ = local_clock(conn)
     lookback = max(days, LOOKBACK_DAYS)
     params = {**scope.params, "tz": tz}
