@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from ._args import check_int
+from ._args import check_scope as check_scope  # weekly.py imports it from here
 from .history import BLOCKED_LOOKING
-from .scope import AnalyticsError, Person, Scope, resolve_person
+from .scope import AnalyticsError, Person, Scope
 
-MAX_LIMIT = 500
 MAX_DAYS = 3650
 BLOCKED_STATUS = BLOCKED_LOOKING
 """A workflow status (of `list_statuses`) whose name matches this case-insensitive regex,
@@ -136,41 +137,6 @@ def blocked_detail(alias: str) -> str:
 def params(scope: Scope, **extra: Any) -> dict[str, Any]:
     """Bound parameters for a query over ``scope`` (the blocked-status regex included)."""
     return {**scope.params, "blocked_re": BLOCKED_STATUS, **extra}
-
-
-def check_scope(scope: Any) -> Scope:
-    if not isinstance(scope, Scope):
-        raise AnalyticsError("scope must be a Scope; resolve a name with resolve_scope() "
-                             "or resolve_project() first")
-    return scope
-
-
-def check_person(conn: Any, person: Any, *, required: bool = False) -> Person | None:
-    """A `Person`, or one named by user id, email or name (as `resolve_person`)."""
-    if person is None and not required:
-        return None
-    if isinstance(person, Person):
-        return person
-    if isinstance(person, str) and person.strip() and len(person) <= 200:
-        return resolve_person(conn, person)
-    raise AnalyticsError("person must be a member's name, email or user id (or a Person "
-                         f"from resolve_person); got {person!r}")
-
-
-def check_int(value: Any, name: str, low: int, high: int) -> int:
-    """``value`` when it is a whole number in [low, high], else an `AnalyticsError`."""
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise AnalyticsError(f"{name} must be a whole number from {low} to {high}; "
-                             f"got {value!r}")
-    return value
-
-
-def check_limit(limit: Any) -> int:
-    """``limit`` as a row count: at least 1; above `MAX_LIMIT` it is capped."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise AnalyticsError(f"limit must be a whole number from 1 to {MAX_LIMIT}; "
-                             f"got {limit!r}")
-    return min(limit, MAX_LIMIT)
 
 
 def check_days(days: Any, name: str = "days") -> int:

@@ -17,10 +17,10 @@ from typing import Any
 
 import psycopg
 
+from ._args import check_int, check_limit
 from .result import Result
 from .scope import WORKSPACE, AnalyticsError, Scope
 
-MAX_LIMIT = 500
 LIVE = "NOT t.is_deleted AND NOT t.archived"
 DONE = "t.status_type IN ('done', 'closed')"
 COMPLETED_AT = "coalesce(t.date_done, t.date_closed)"
@@ -30,22 +30,6 @@ ASSIGNEES = """(SELECT string_agg(coalesce(e.name, a.user_id::text), ', '
                   FROM task_assignees a LEFT JOIN employees e ON e.clickup_user_id = a.user_id
                  WHERE a.task_id = t.id)"""
 _SNAPSHOT_COLUMN = {"space": "s.space_id", "folder": "s.folder_id", "list": "s.list_id"}
-
-
-# -- arguments ---------------------------------------------------------------------------------
-def check_limit(limit: int) -> int:
-    """``limit`` as a row count: at least 1, at most `MAX_LIMIT`."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise AnalyticsError(f"limit must be a whole number from 1 to {MAX_LIMIT}, "
-                             f"not {limit!r}")
-    return min(limit, MAX_LIMIT)
-
-
-def check_count(name: str, value: int, most: int) -> int:
-    """A window length (``weeks``, ``days``): a whole number from 1 to ``most``."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
-        raise AnalyticsError(f"{name} must be a whole number from 1 to {most}, not {value!r}")
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +150,7 @@ def trend(recent: float, before: float) -> str:
 def throughput(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, weeks: int = 8,
                limit: int = 50) -> Result:
     """Count the tasks completed in each ISO week, the current week included."""
-    weeks, limit = check_count("weeks", weeks, 104), check_limit(limit)
+    weeks, limit = check_int(weeks, "weeks", 1, 104), check_limit(limit)
     span = max(weeks, 9)  # the trend compares the last 4 complete weeks with the 4 before
     clk = clock(conn)
     first = clk.today - timedelta(days=clk.today.weekday() + 7 * (span - 1))
@@ -280,7 +264,7 @@ def _snapshot_window(conn: psycopg.Connection, days: int) -> tuple[date, date]:
 def cumulative_flow(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, days: int = 30,
                     limit: int = 50) -> Result:
     """Count the tasks in each status type and status on each day (cumulative flow)."""
-    days, limit = check_count("days", days, 366), check_limit(limit)
+    days, limit = check_int(days, "days", 1, 366), check_limit(limit)
     first, today = _snapshot_window(conn, days)
     found = conn.execute(
         f"""SELECT s.snapshot_date, coalesce(s.status_type, 'open'), s.status,
@@ -335,7 +319,7 @@ def cumulative_flow(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, days:
 def burndown(conn: psycopg.Connection, scope: Scope, *, days: int = 14,
              limit: int = 50) -> Result:
     """Chart scope, done and remaining tasks (and remaining estimate) per day."""
-    days, limit = check_count("days", days, 366), check_limit(limit)
+    days, limit = check_int(days, "days", 1, 366), check_limit(limit)
     first, today = _snapshot_window(conn, days)
     table = conn.execute(
         f"""SELECT d.snapshot_date, d.total, d.done, d.total - d.done,

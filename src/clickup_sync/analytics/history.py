@@ -13,13 +13,13 @@ from datetime import date
 
 import psycopg
 
+from ._args import check_limit
 from .flow import (
     ASSIGNEES,
     COMPLETED_AT,
     DONE,
     LIVE,
     SINCE,
-    check_limit,
     clock,
     pct,
     split,

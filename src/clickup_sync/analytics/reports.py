@@ -15,13 +15,12 @@ import psycopg
 
 from clickup_sync.store.snapshots import local_today
 
+from ._args import check_limit, check_scope
 from ._risk_base import (
     DONE_AT,
     between,
     blocked_ctes,
     check_date,
-    check_limit,
-    check_scope,
     finished_task,
     local_date,
     open_task,

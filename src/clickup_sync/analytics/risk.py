@@ -11,6 +11,7 @@ from typing import Any
 
 import psycopg
 
+from ._args import check_limit, check_person, check_scope
 from ._risk_base import (
     TODAY,
     UNFINISHED_WAIT,
@@ -20,9 +21,6 @@ from ._risk_base import (
     blocked_reason,
     by_person,
     check_days,
-    check_limit,
-    check_person,
-    check_scope,
     local_date,
     open_task,
     params,

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import psycopg
 
+from ._args import check_limit
 from .result import Result
 from .scope import WORKSPACE, AnalyticsError, Kind, Scope
 
@@ -28,10 +29,8 @@ def live(alias: str = "t") -> str:
 
 
 def bounded(limit: int, cap: int = HARD_CAP) -> int:
-    """``limit`` checked (a whole number ≥ 1) and capped at ``cap``."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise AnalyticsError(f"limit must be a whole number from 1 to {cap}; got {limit!r}")
-    return min(limit, cap)
+    """``limit`` checked as `check_limit` does it, and capped at ``cap``."""
+    return min(check_limit(limit), cap)
 
 
 def need(scope: Scope, kinds: tuple[Kind, ...], what: str) -> None:
