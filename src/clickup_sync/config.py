@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     lm_studio_model: str = Field("gemma-3-4b", description="Model name on that server.")
     data_dir: Path | None = Field(
         None, description="Where the embedded PostgreSQL keeps its data; default: the user "
+    assistant_tool_mode: str = Field(
+        "auto", pattern="^(auto|tools|json)$",
+        description="How the assistant's model picks a tool: json (structured output "
+                    "constrained to the offered tools' schemas), tools (native tool calls), "
+                    "or auto (json, then tools if the server refuses structured output).")
+    assistant_timeout: float = Field(
+        120.0, gt=0, description="Seconds one model request may take before the assistant "
+                                 "gives up (a 4B model on a laptop CPU is slow).")
                           "data folder (root: /var/lib/clickup-sync).")
     sync_interval_seconds: float = Field(
         45.0, gt=0, description="Seconds between two scheduled syncs.")
