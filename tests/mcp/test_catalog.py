@@ -35,7 +35,7 @@ ORIGINAL = {
 }
 NEW = ["get_lead_cycle_time", "get_time_in_status", "get_cumulative_flow", "get_burndown",
        "get_throughput", "get_aging", "get_bottlenecks", "get_assigned_comments", "run_sql",
-       "get_weekly_report", "get_person_summary", "get_project_summary"]
+       "get_weekly_report", "get_person_summary", "get_project_summary", "list_names"]
 ALL = [n for names in ORIGINAL.values() for n in names] + NEW
 WRITES_CLICKUP = {"create_task", "update_task"}
 CHANGES_REGISTRY = {"add_project", "map_project", "remove_project", "unmap_project"}
@@ -49,7 +49,7 @@ async def _tools(url: str) -> list[dict]:
 
 
 async def test_every_original_and_new_tool_is_listed(mcp_url) -> None:
-    assert len(ALL) == 54 + 12 == len(set(ALL))
+    assert len(ALL) == 54 + 13 == len(set(ALL))
     names = [t["name"] for t in await _tools(mcp_url)]
     assert sorted(names) == sorted(ALL)
 

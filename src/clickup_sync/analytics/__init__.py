@@ -5,6 +5,7 @@ from .composite import person_summary, project_summary, weekly_report
 from .flow import burndown, cumulative_flow, progress_since, throughput
 from .health import health_score
 from .history import aging, bottlenecks, lead_cycle_time, time_in_status
+from .names import known_names
 from .projects import (
     add_project,
     all_projects_status,
@@ -99,6 +100,7 @@ __all__ = [
     "hierarchy",
     "hierarchy_tree",
     "inactive_assignees",
+    "known_names",
     "lead_cycle_time",
     "list_detail",
     "list_projects",
