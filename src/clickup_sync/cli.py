@@ -14,6 +14,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -37,6 +38,8 @@ app = typer.Typer(help="Mirror a ClickUp workspace into PostgreSQL and ask it qu
                   no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+report_app = typer.Typer(help="Executive reports from the synced data.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 console = Console(stderr=True)
 out = Console()
 
@@ -300,6 +303,55 @@ def mcp_server(
         pass
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
+@report_app.command("weekly")
+def report_weekly(
+    space: str | None = typer.Option(None, help="Only this Space (name or id)."),
+    folder: str | None = typer.Option(None, help="Only this Folder (name or id)."),
+    list_: str | None = typer.Option(None, "--list", help="Only this List (name or id)."),
+    week: str | None = typer.Option(None, help="ISO week (2026-W47) or a date inside it; "
+                                    "default: the last complete week, in TIMEZONE."),
+    output: Path | None = typer.Option(None, "--out", "-o", help="File to write (.md or "
+                                       ".html); Markdown charts go beside it as PNG files. "
+                                       "Default: standard output."),
+    fmt: str | None = typer.Option(None, "--format", help="md or html; default: from --out's "
+                                   "suffix, else md."),
+    no_ai: bool = typer.Option(False, "--no-ai", help="Do not ask the model: the summary and "
+                               "recommendations come from the numbers."),
+) -> None:
+    """Write the weekly executive report: task distribution, time spent, throughput, cycle
+    time, blockers, overdue and at-risk work, workload, week over week, with charts.
+
+    Example: clickup-sync report weekly --space Engineering --week 2026-W47 --out weekly.html
+    """
+    from .analytics import AnalyticsError
+    from .assistant.report import make_weekly, pick_format  # matplotlib loads only here
+
+    try:
+        kind = pick_format(fmt, output)
+    except ValueError as exc:
+        _fail(str(exc))
+    settings = _settings()
+    dsn = _database(settings)
+    if not no_ai:
+        console.print(f"Asking {settings.lm_studio_model} at {settings.lm_studio_base_url} "
+                      "for the summary…")
+    try:
+        with _errors():
+            report = make_weekly(settings, dsn, space=space, folder=folder, list_=list_,
+                                 week=week, ai=not no_ai)
+    except AnalyticsError as exc:
+        _fail(str(exc))
+    if report.narrative.note and not no_ai:
+        console.print(f"[yellow]note:[/yellow] {report.narrative.note}; the summary and "
+                      "recommendations come from the numbers")
+    if output is None:
+        typer.echo(report.html() if kind == "html" else report.markdown())
+        return
+    written = report.save(output, kind)
+    console.print(f"Wrote {output}" + (f" and {len(written) - 1} charts beside it"
+                                       if len(written) > 1 else ""))
 
 
 @app.command()
