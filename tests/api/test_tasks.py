@@ -10,7 +10,10 @@ from uuid import UUID
 
 import httpx
 import psycopg
+import pytest
 from psycopg.rows import dict_row
+
+from clickup_sync.api.models import CommentTaskPage, TaskPage, TaskRow, TimeTaskPage
 
 from .conftest import column, get
 
@@ -72,6 +75,21 @@ def test_tasks_page_is_the_original_shape_with_total_and_next(
     assert page["next"] == "/tasks?offset=100&limit=100"
     for got, want in zip(page["tasks"], expected[:100], strict=True):
         assert_row(got, want)
+
+
+@pytest.mark.parametrize("path", ["/tasks?limit=500", "/tasks/with-time?limit=500",
+                                  "/tasks/with-comments?limit=500"])
+def test_task_bodies_are_the_bytes_the_response_model_writes(api: httpx.Client,
+                                                             path: str) -> None:
+    """The task routes write rows with orjson; the model would write the same bytes."""
+    model = {"/tasks": TaskPage, "/tasks/with-time": TimeTaskPage,
+             "/tasks/with-comments": CommentTaskPage}[path.split("?")[0]]
+    response = api.get(path)
+    assert response.status_code == 200 and response.json()["count"] > 0
+    assert response.content == model.model_validate_json(response.content).model_dump_json(
+        ).encode()
+    one = api.get(f"/tasks/{response.json()['tasks'][0]['clickup_task_id']}")
+    assert one.content == TaskRow.model_validate_json(one.content).model_dump_json().encode()
 
 
 def test_paging_walks_every_task_once_in_order(api: httpx.Client,

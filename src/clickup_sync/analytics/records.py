@@ -5,8 +5,9 @@ These serve readers that want rows rather than answers (the REST API's listings,
 Every listing is bounded (``limit`` at most `MAX_PAGE`) and returns the total it was cut
 from, in a stable order (ties broken by id) so offsets page without gaps or repeats.
 A task page first picks its ids from ``clickup_tasks`` (which the indexes serve), then
-reads only those rows from the ``tasks`` view, whose per-row columns (assignees, time,
-comments, dependencies) would be costly to compute for a whole Workspace.
+reads those rows from ``task_rows``: the ``tasks`` view's rows, stored and kept equal to the
+view at every commit (migration 0014), since computing the view's per-row columns
+(assignees, time, comments, dependencies) costs tens of milliseconds a page.
 """
 
 from __future__ import annotations
@@ -127,30 +128,35 @@ def _count(conn: psycopg.Connection, query: str, params: Any = None) -> int:
 def view_rows(conn: psycopg.Connection, ids: list[str], columns: tuple[str, ...] = ()
               ) -> list[dict[str, Any]]:
     """Rows of the ``tasks`` view for ``ids`` (unknown ones left out), in their order;
-    ``columns``: only those (the view then computes only those)."""
+    ``columns``: only those. Read from ``task_rows``, which holds the view's rows."""
     if not ids:
         return []
     wanted = ", ".join(f"v.{c}" for c in columns) if columns else "v.*"
     found = {r["clickup_task_id"]: r for r in _dicts(
-        conn, f"SELECT {wanted} FROM tasks v WHERE v.clickup_task_id = ANY(%(ids)s)",
+        conn, f"SELECT {wanted} FROM task_rows v WHERE v.clickup_task_id = ANY(%(ids)s)",
         {"ids": ids})}
     return [found[i] for i in ids if i in found]
 
 
 def _task_page(conn: psycopg.Connection, where: str, params: dict[str, Any], order: str,
-               *, columns: tuple[str, ...] = (), source: str = "clickup_tasks t") -> Page:
-    total = _count(conn, f"SELECT count(*) FROM {source} WHERE {where}", params)
+               *, columns: tuple[str, ...] = (), source: str = "clickup_tasks t",
+               total: str | None = None) -> Page:
+    total_n = _count(conn, total or f"SELECT count(*) FROM {source} WHERE {where}", params)
     ids = [r[0] for r in conn.execute(
         f"SELECT t.id FROM {source} WHERE {where} ORDER BY {order} "
-        "LIMIT %(limit)s OFFSET %(offset)s", params)] if total > params["offset"] else []
-    return Page(total, view_rows(conn, ids, columns))
+        "LIMIT %(limit)s OFFSET %(offset)s", params)] if total_n > params["offset"] else []
+    return Page(total_n, view_rows(conn, ids, columns))
 
 
 def task_page(conn: psycopg.Connection, where: TaskFilter = TaskFilter(), *,
               limit: int = 100, offset: int = 0) -> Page:
     """Which tasks match, most recently updated first, as rows of the ``tasks`` view?"""
     condition, params = where.where()
-    return _task_page(conn, condition, {**params, **_bounds(limit, offset)}, _TASK_ORDER)
+    # Every live task: the total is kept in list_task_counts (migration 0010).
+    total = "SELECT coalesce(sum(tasks), 0) FROM list_task_counts" \
+        if where == TaskFilter() else None
+    return _task_page(conn, condition, {**params, **_bounds(limit, offset)}, _TASK_ORDER,
+                      total=total)
 
 
 def task_row(conn: psycopg.Connection, task_id: str) -> dict[str, Any] | None:

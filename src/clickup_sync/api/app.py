@@ -60,13 +60,18 @@ def operation_id(route: APIRoute) -> str:
 
 
 def create_app(settings: Settings, dsn: str, *, api_key: str | None = None,
-               cors_origins: Sequence[str] = (), pool_size: int = 10) -> FastAPI:
+               cors_origins: Sequence[str] | None = None, pool_size: int = 10) -> FastAPI:
     """The API over database ``dsn``.
 
-    ``api_key``: required on every route but ``/health`` when given. ``cors_origins``:
-    browser origins allowed to call the API (none: CORS stays off). The pool opens when the
-    app starts and closes when it stops.
+    ``api_key`` (default: ``settings.api_key``): required on every route but ``/health``
+    when set. ``cors_origins`` (default: ``settings.cors_origins``): browser origins allowed
+    to call the API (none: CORS stays off). The pool opens when the app starts and closes
+    when it stops.
     """
+    if api_key is None and settings.api_key is not None:
+        api_key = settings.api_key.get_secret_value()
+    if cors_origins is None:
+        cors_origins = settings.cors_origins
     runtime = ApiRuntime(settings, dsn, pool_size=pool_size)
     metrics = ApiMetrics()
 

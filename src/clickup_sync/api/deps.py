@@ -16,7 +16,7 @@ SLOT_WAIT_S = 5.0
 """How long a request may wait for a free database connection."""
 
 
-def get_runtime(request: Request) -> ApiRuntime:
+async def get_runtime(request: Request) -> ApiRuntime:  # async: no worker thread for this
     runtime: ApiRuntime = request.app.state.runtime
     return runtime
 

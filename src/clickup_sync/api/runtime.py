@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import psycopg
@@ -28,6 +28,7 @@ from clickup_sync.sync import RunResult
 from clickup_sync.sync.runner import open_engine
 
 log = logging.getLogger("clickup_sync.api")
+T = TypeVar("T")
 
 STATEMENT_TIMEOUT_MS = 15_000
 """No request's query may run longer than this."""
@@ -90,6 +91,21 @@ class ApiRuntime:
                          "set_config('TimeZone', cs_timezone(), true)",
                          (str(STATEMENT_TIMEOUT_MS),))
             yield conn
+
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(conn, *args, **kwargs)`` in one read-only transaction, on a worker thread.
+
+        The busiest routes call this from ``async def``: taking the connection, the
+        queries and the commit then cost one hop to a worker thread, where a plain ``def``
+        route with a connection dependency makes FastAPI hop for each of them. Hold a slot
+        first (the `Runtime` dependency).
+        """
+
+        def go() -> T:
+            with self.connection() as conn:
+                return fn(conn, *args, **kwargs)
+
+        return await anyio.to_thread.run_sync(go)
 
     @contextmanager
     def _direct(self) -> Iterator[psycopg.Connection[Any]]:

@@ -17,8 +17,8 @@ from .app import create_app
 
 
 def serve(settings: Settings, dsn: str, *, host: str = "127.0.0.1", port: int = 8000,
-          api_key: str | None = None, cors_origins: Sequence[str] = ()) -> None:
-    """Serve until interrupted (Ctrl+C or SIGTERM)."""
+          api_key: str | None = None, cors_origins: Sequence[str] | None = None) -> None:
+    """Serve until interrupted (Ctrl+C or SIGTERM); key and origins default to settings'."""
     app = create_app(settings, dsn, api_key=api_key, cors_origins=cors_origins)
     uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run()
 

@@ -36,7 +36,7 @@ class Where:
                                        list_=self.list, project=self.project)
 
 
-def where(
+async def where(  # async: resolving parameters needs no worker thread
     space: Annotated[Name | None, Query(description="Space name or id")] = None,
     folder: Annotated[Name | None, Query(description="Folder name or id")] = None,
     list_: Annotated[Name | None, Query(alias="list", description="List name or id")] = None,

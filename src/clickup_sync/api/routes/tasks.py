@@ -1,15 +1,22 @@
-"""Tasks: the original tool's task routes (same paths and keys) with paging and filters."""
+"""Tasks: the original tool's task routes (same paths and keys) with paging and filters.
+
+The busiest routes of the API (BI tools page through ``/tasks``), so each is ``async`` and
+does its database work in one worker-thread hop (`ApiRuntime.read`), and writes its rows
+with `responses.json_response` rather than revalidating them against the model.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+import psycopg
+from fastapi import APIRouter, Query, Request, Response
 
 from clickup_sync import analytics
+from clickup_sync.analytics import Page
 
-from ..deps import Conn
+from ..deps import Runtime
 from ..errors import INVALID, NOT_FOUND, NotFound
 from ..models import (
     CommentTaskPage,
@@ -29,6 +36,7 @@ from ..params import (
     page_fields,
 )
 from ..params import Day as DayParam
+from ..responses import json_response
 
 router = APIRouter(prefix="/tasks", tags=["tasks"], responses=INVALID)
 
@@ -38,9 +46,16 @@ Day = Annotated[DayParam | None, Query(description="A day (YYYY-MM-DD) in the co
 MAX_VALUES = 50
 
 
+def _page(request: Request, page: Page, limit: int, offset: int, **extra: Any) -> Response:
+    """The page's body, keys in the response model's order."""
+    return json_response({**page_fields(request, total=page.total, count=len(page.rows),
+                                        limit=limit, offset=offset),
+                          **extra, "tasks": page.rows})
+
+
 @router.get("", response_model=TaskPage, summary="List tasks")
-def list_tasks(
-    request: Request, conn: Conn,
+async def list_tasks(
+    request: Request, runtime: Runtime,
     status: Annotated[list[Name], Query(max_length=MAX_VALUES, description=(
         "Status name (case-insensitive); repeat for any of several"))] = [],  # noqa: B006
     status_type: Annotated[list[Literal["open", "custom", "done", "closed"]], Query(
@@ -65,7 +80,7 @@ def list_tasks(
     include_deleted: Annotated[bool, Query(description=(
         "Include tasks deleted in ClickUp (kept with is_deleted=true)"))] = False,
     limit: Limit = 100, offset: Offset = 0,
-) -> TaskPage:
+) -> Response:
     """Tasks matching every given filter, most recently updated first.
 
     The original tool's `GET /tasks?limit&offset` keys (`count`, `limit`, `offset`,
@@ -77,56 +92,58 @@ def list_tasks(
         space_id=space, folder_id=folder, list_id=list_, tags=tuple(tag),
         created_from=created_from, created_to=created_to, due_from=due_from, due_to=due_to,
         updated_since=updated_since, archived=archived, include_deleted=include_deleted)
-    page = analytics.task_page(conn, where, limit=limit, offset=offset)
-    return TaskPage(tasks=page.rows, **page_fields(  # type: ignore[arg-type]
-        request, total=page.total, count=len(page.rows), limit=limit, offset=offset))
+    page = await runtime.read(analytics.task_page, where, limit=limit, offset=offset)
+    return _page(request, page, limit, offset)
 
 
 @router.get("/by-employee", response_model=EmployeeTaskPage, responses=NOT_FOUND,
             summary="List an employee's tasks")
-def tasks_by_employee(
-    request: Request, conn: Conn,
+async def tasks_by_employee(
+    request: Request, runtime: Runtime,
     employee_id: Annotated[UUID, Query(description="`id` of an entry of `GET /employees`")],
     limit: Limit = 100, offset: Offset = 0,
-) -> EmployeeTaskPage:
+) -> Response:
     """Live tasks assigned to one employee, most recently updated first.
 
     `employee_id` is the employee's UUID (`GET /employees`); a malformed one is 422, an
     unknown one 404.
     """
-    user_id = analytics.employee_user_id(conn, employee_id)
-    if user_id is None:
+
+    def read(conn: psycopg.Connection[Any]) -> Page | None:
+        user_id = analytics.employee_user_id(conn, employee_id)
+        if user_id is None:
+            return None
+        return analytics.task_page(conn, analytics.TaskFilter(assignees=(user_id,)),
+                                   limit=limit, offset=offset)
+
+    page = await runtime.read(read)
+    if page is None:
         raise NotFound(f"no employee with id '{employee_id}'")
-    page = analytics.task_page(conn, analytics.TaskFilter(assignees=(user_id,)), limit=limit,
-                             offset=offset)
-    return EmployeeTaskPage(employee_id=employee_id, tasks=page.rows,  # type: ignore[arg-type]
-                            **page_fields(request, total=page.total, count=len(page.rows),
-                                          limit=limit, offset=offset))
+    return _page(request, page, limit, offset, employee_id=str(employee_id))
 
 
 @router.get("/with-time", response_model=TimeTaskPage, summary="List tasks with tracked time")
-def tasks_with_time(request: Request, conn: Conn, limit: Limit = 100,
-                    offset: Offset = 0) -> TimeTaskPage:
+async def tasks_with_time(request: Request, runtime: Runtime, limit: Limit = 100,
+                          offset: Offset = 0) -> Response:
     """Live tasks with tracked time (`tracked_minutes` > 0), the most tracked first."""
-    page = analytics.tasks_with_time(conn, limit=limit, offset=offset)
-    return TimeTaskPage(tasks=page.rows, **page_fields(  # type: ignore[arg-type]
-        request, total=page.total, count=len(page.rows), limit=limit, offset=offset))
+    page = await runtime.read(analytics.tasks_with_time, limit=limit, offset=offset)
+    return _page(request, page, limit, offset)
 
 
 @router.get("/with-comments", response_model=CommentTaskPage,
             summary="List tasks with assigned comments")
-def tasks_with_comments(request: Request, conn: Conn, limit: Limit = 100,
-                        offset: Offset = 0) -> CommentTaskPage:
+async def tasks_with_comments(request: Request, runtime: Runtime, limit: Limit = 100,
+                              offset: Offset = 0) -> Response:
     """Live tasks with unresolved comments assigned to someone, recently updated first."""
-    page = analytics.tasks_with_comments(conn, limit=limit, offset=offset)
-    return CommentTaskPage(tasks=page.rows, **page_fields(  # type: ignore[arg-type]
-        request, total=page.total, count=len(page.rows), limit=limit, offset=offset))
+    page = await runtime.read(analytics.tasks_with_comments, limit=limit,
+                                offset=offset)
+    return _page(request, page, limit, offset)
 
 
 @router.get("/{task_id}", response_model=TaskRow, responses=NOT_FOUND, summary="Get a task")
-def get_task(conn: Conn, task_id: TaskIdPath) -> TaskRow:
+async def get_task(runtime: Runtime, task_id: TaskIdPath) -> Response:
     """One task's full row, deleted tasks included (see `is_deleted`); 404 when unknown."""
-    row = analytics.task_row(conn, task_id)
+    row = await runtime.read(analytics.task_row, task_id)
     if row is None:
         raise NotFound(f"no task with id '{task_id}'")
-    return TaskRow.model_validate(row)
+    return json_response(row)
