@@ -64,7 +64,7 @@ def table(scores: Sequence[Score], k: int) -> str:
 
 
 async def evaluate(dsn: str, *, k: int, base_url: str | None, model: str | None,
-                   mode: str, timeout: float) -> list[Score]:
+                   mode: str, timeout: float, ask: set[str] | None = None) -> list[Score]:
     """Route every question, check the oracle, and ask the model when one is given."""
     settings = Settings(_env_file=None, database_url=SecretStr(dsn),  # type: ignore[call-arg]
                         data_dir=None)
@@ -83,7 +83,7 @@ async def evaluate(dsn: str, *, k: int, base_url: str | None, model: str | None,
                 return Assistant(belt, client, model or settings.lm_studio_model, router=router,
                                  max_tools=k, mode=mode, confirm=confirm)  # type: ignore[arg-type]
 
-            await ask_all(make, scores)
+            await ask_all(make, [s for s in scores if not ask or s.case.question.id in ask])
     return scores
 
 
@@ -100,13 +100,15 @@ def main() -> None:
     ap.add_argument("--mode", default="auto", choices=["auto", "tools", "json"])
     ap.add_argument("--timeout", type=float, default=300.0)
     ap.add_argument("--details", action="store_true", help="print what each question missed")
+    ap.add_argument("--ask", help="comma-separated question ids to ask the model (default: all)")
     args = ap.parse_args()
     started = time.monotonic()
     where = nullcontext(args.dsn) if args.dsn else fresh_workspace(
         args.admin_dsn, seed=args.seed, tasks=args.tasks)
     with where as dsn:
         scores = asyncio.run(evaluate(dsn, k=args.k, base_url=args.base_url, model=args.model,
-                                      mode=args.mode, timeout=args.timeout))
+                                      mode=args.mode, timeout=args.timeout,
+                                      ask=set(args.ask.split(",")) if args.ask else None))
     print(table(scores, args.k))
     print("\nrouting recall: " + ", ".join(f"@{n} {100 * recall_at(scores, n):.0f}%"
                                          for n in (1, 3, 5, args.k)))
