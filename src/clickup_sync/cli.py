@@ -10,12 +10,13 @@ import asyncio
 import json
 import logging
 import os
+import secrets
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -256,17 +257,64 @@ def _schedule(settings: Settings, dsn: str, on_result: Callable[[RunResult], Non
         asyncio.run(go())
 
 
-@app.command()
-def run() -> None:
-    """Keep the database current: sync every 45 s and take the daily snapshot.
+ApiKey = Annotated[str | None, typer.Option(
+    "--api-key", show_default=False,
+    help="Key every REST route but /health requires (X-API-Key header or Bearer); "
+         "default: API_KEY.")]
+CorsOrigin = Annotated[list[str], typer.Option(
+    "--cors-origin", show_default=False,
+    help="Browser origin allowed to call the REST API; repeat for several; default: "
+         "CORS_ORIGINS (none: CORS off).")]
+ApiHost = Annotated[str, typer.Option("--host", help="Address the REST API binds.")]
+ApiPort = Annotated[int, typer.Option("--port", help="Port the REST API listens on.")]
 
-    Example: clickup-sync run   (with CLICKUP_API_TOKEN set)
+
+def _api_settings(api_key: str | None, cors_origin: list[str]) -> Settings:
+    """Settings, with the command line's key and origins over API_KEY and CORS_ORIGINS."""
+    overrides: dict[str, Any] = {"api_key": api_key} if api_key else {}
+    if cors_origin:
+        overrides["cors_origins"] = cors_origin
+    return _settings(**overrides)
+
+
+def _warn_if_open(settings: Settings, host: str) -> None:
+    if not settings.api_key and host not in ("127.0.0.1", "localhost", "::1"):
+        console.print("[yellow]warning:[/yellow] no --api-key: anyone reaching this address "
+                      "can read the data and start syncs")
+
+
+@contextmanager
+def _rest_api(settings: Settings, dsn: str, host: str, port: int) -> Iterator[str]:
+    """Serve the REST API on a thread for the block (``run``, ``demo``); yield its URL."""
+    from .api import create_app, running
+
+    try:
+        with running(create_app(settings, dsn), host, port) as url:
+            console.print(f"REST API at {url} (docs at {url}/docs)"
+                          f"{'; API key required' if settings.api_key else ''}")
+            _warn_if_open(settings, host)
+            yield url
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
+@app.command()
+def run(
+    api: bool = typer.Option(True, "--api/--no-api", help="Serve the REST API beside the "
+                                                          "schedule."),
+    host: ApiHost = "127.0.0.1", port: ApiPort = 8000,
+    api_key: ApiKey = None, cors_origin: CorsOrigin = [],  # noqa: B006
+) -> None:
+    """Keep the database current (sync every 45 s, daily snapshot) and serve the REST API.
+
+    Example: clickup-sync run --port 8000   (with CLICKUP_API_TOKEN set; --no-api: sync only)
     """
-    settings = _settings()
+    settings = _api_settings(api_key, cors_origin)
     dsn = _database(settings)
-    console.print(f"syncing every {settings.sync_interval_seconds:g} s; daily snapshot at "
-                  f"{settings.snapshot_time} {settings.timezone}. Ctrl+C stops.")
-    _schedule(settings, dsn, lambda r: _print_result(r, False))
+    with _rest_api(settings, dsn, host, port) if api else nullcontext():
+        console.print(f"syncing every {settings.sync_interval_seconds:g} s; daily snapshot "
+                      f"at {settings.snapshot_time} {settings.timezone}. Ctrl+C stops.")
+        _schedule(settings, dsn, lambda r: _print_result(r, False))
 
 
 @app.command("mcp")
@@ -356,14 +404,8 @@ def report_weekly(
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to bind."),
-    port: int = typer.Option(8000, help="Port to listen on."),
-    api_key: str | None = typer.Option(
-        None, "--api-key", envvar="API_KEY",
-        help="Key every route but /health requires (X-API-Key header or Bearer)."),
-    cors_origin: list[str] = typer.Option(
-        [], "--cors-origin", envvar="CORS_ORIGINS",
-        help="Browser origin allowed to call the API; repeat for several (default: none)."),
+    host: ApiHost = "127.0.0.1", port: ApiPort = 8000,
+    api_key: ApiKey = None, cors_origin: CorsOrigin = [],  # noqa: B006
 ) -> None:
     """Serve the synced data and the analytics as a REST API (OpenAPI docs at /docs).
 
@@ -371,17 +413,14 @@ def serve(
     """
     from .api import serve as serve_api
 
-    settings = _settings()
+    settings = _api_settings(api_key, cors_origin)
     dsn = _database(settings)
     console.print(f"REST API at http://{host}:{port} (docs at /docs)"
-                  f"{'; API key required' if api_key else ''}. Ctrl+C stops.")
-    if not api_key and host not in ("127.0.0.1", "localhost", "::1"):
-        console.print("[yellow]warning:[/yellow] no --api-key: anyone reaching this address "
-                      "can read the data and start syncs")
+                  f"{'; API key required' if settings.api_key else ''}. Ctrl+C stops.")
+    _warn_if_open(settings, host)
     try:
         with _errors():
-            serve_api(settings, dsn, host=host, port=port, api_key=api_key,
-                      cors_origins=cors_origin)
+            serve_api(settings, dsn, host=host, port=port)
     except KeyboardInterrupt:
         pass
     except OSError as exc:
@@ -454,8 +493,11 @@ def demo(
     port: int = typer.Option(8900, help="Port of the simulator."),
     tasks: int = typer.Option(2000, min=1, help="Tasks in the demo workspace."),
     once: bool = typer.Option(False, help="Sync once and stop instead of keeping in sync."),
+    api: bool = typer.Option(True, "--api/--no-api", help="Serve the REST API (with a new "
+                                                          "API key) while in sync."),
+    api_port: int = typer.Option(8000, help="Port of the REST API."),
 ) -> None:
-    """Try clickup-sync with no ClickUp account: simulator + embedded PostgreSQL + sync.
+    """Try clickup-sync with no ClickUp account: simulator + embedded PostgreSQL + sync + API.
 
     Example: clickup-sync demo
     """
@@ -468,20 +510,33 @@ def demo(
             _announce(sim, base_url, "pk_demo")
             os.environ.pop("CLICKUP_TEAM_ID", None)
             settings = _settings(clickup_api_token="pk_demo", clickup_api_url=base_url,
-                                 clickup_team_id=None)
+                                 clickup_team_id=None, api_key=secrets.token_urlsafe(16))
             with console.status("Starting PostgreSQL…"):
                 dsn = _database(settings)
             result = _run_sync(settings, dsn, full=False, comments=None, show=True)
             _print_result(result, False)
             _next_steps(settings, dsn)
             if not once:
-                console.print(f"Keeping in sync every {settings.sync_interval_seconds:g} s "
-                              "(the simulated team keeps working). Ctrl+C stops.")
-                _schedule(settings, dsn, lambda r: _advance_and_print(sim, r))
+                with _rest_api(settings, dsn, "127.0.0.1", api_port) if api \
+                        else nullcontext() as api_url:
+                    if api_url:
+                        _try_the_api(settings, api_url)
+                    console.print(f"Keeping in sync every {settings.sync_interval_seconds:g} "
+                                  "s (the simulated team keeps working). Ctrl+C stops.")
+                    _schedule(settings, dsn, lambda r: _advance_and_print(sim, r))
     except OSError as exc:
         _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")
     finally:
         sim.close()
+
+
+def _try_the_api(settings: Settings, url: str) -> None:
+    assert settings.api_key is not None
+    key = settings.api_key.get_secret_value()  # the demo's own key, made to be shown
+    console.print(f"  API key: {key}")
+    console.print(f"  try: curl -H 'X-API-Key: {key}' '{url}/tasks?limit=5'")
+    console.print(f"       curl -H 'X-API-Key: {key}' {url}/analytics/status-summary")
+    console.print(f"       {url}/docs   # every route, in the browser")
 
 
 def _advance_and_print(sim: Simulator, result: RunResult) -> None:

@@ -7,10 +7,12 @@ log line. Nothing is read at import time: call `get_settings()` (tests build `Se
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CLICKUP_API_URL = "https://api.clickup.com/api/v2"
 
@@ -34,8 +36,6 @@ class Settings(BaseSettings):
         "http://localhost:1234/v1", description="OpenAI-compatible LLM server (LM Studio, "
                                                 "Ollama, llama.cpp, vLLM).")
     lm_studio_model: str = Field("gemma-3-4b", description="Model name on that server.")
-    data_dir: Path | None = Field(
-        None, description="Where the embedded PostgreSQL keeps its data; default: the user "
     assistant_tool_mode: str = Field(
         "auto", pattern="^(auto|tools|json)$",
         description="How the assistant's model picks a tool: json (structured output "
@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     assistant_timeout: float = Field(
         120.0, gt=0, description="Seconds one model request may take before the assistant "
                                  "gives up (a 4B model on a laptop CPU is slow).")
+    data_dir: Path | None = Field(
+        None, description="Where the embedded PostgreSQL keeps its data; default: the user "
                           "data folder (root: /var/lib/clickup-sync).")
     sync_interval_seconds: float = Field(
         45.0, gt=0, description="Seconds between two scheduled syncs.")
@@ -56,6 +58,27 @@ class Settings(BaseSettings):
         20.0, ge=0, description="Seconds a scheduled sync may spend backfilling comments.")
     reconcile_hours: float = Field(
         6.0, gt=0, description="Hours between full re-reads that find deleted tasks.")
+    api_key: SecretStr | None = Field(
+        None, description="Key the REST API requires on every route but /health (X-API-Key "
+                          "header or Bearer); unset: no key is asked.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Browser origins allowed to call the REST API, "
+                                          "comma-separated; unset: CORS stays off.")
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _blank_key_is_none(cls, value: Any) -> Any:
+        # API_KEY= (set but empty, as in .env.example) means no key, not an empty one.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origin_list(cls, value: Any) -> Any:
+        # NoDecode hands the environment's text over as is: "http://a,http://b" (spaces,
+        # as the older --cors-origin envvar took them, work too; an origin holds neither).
+        if isinstance(value, str):
+            return [origin for origin in re.split(r"[,\s]+", value) if origin]
+        return value
 
     @field_validator("timezone")
     @classmethod
