@@ -555,5 +555,88 @@ def _next_steps(settings: Settings, dsn: str) -> None:
     console.print(f"  The simulator stays at {settings.clickup_api_url} while the demo runs.")
 
 
+_MCP_URL = typer.Option(None, "--mcp-url", help="Use a running MCP server "
+                        "(clickup-sync mcp --transport http) instead of an in-process one.")
+_MCP_TOKEN = typer.Option(None, "--mcp-token", envvar="MCP_TOKEN",
+                          help="Bearer token for --mcp-url.")
+_MODEL = typer.Option(None, "--model", help="Model name (default: LM_STUDIO_MODEL).")
+_BASE_URL = typer.Option(None, "--base-url", help="OpenAI-compatible server "
+                         "(default: LM_STUDIO_BASE_URL).")
+_MODE = typer.Option(None, "--mode", help="How the model picks a tool: auto, json or tools "
+                     "(default: ASSISTANT_TOOL_MODE).")
+
+
+def _converse(mcp_url: str | None, mcp_token: str | None, model: str | None,
+              base_url: str | None, mode: str | None, confirm: Any,
+              talk: Callable[[Any], Any]) -> Any:
+    """Open the assistant as the options say and run ``talk(assistant)`` in it."""
+    from .assistant.chat import open_assistant  # the model client loads only for these
+    from .assistant.toolbelt import ToolBeltError
+
+    if mode not in (None, "auto", "json", "tools"):
+        _fail(f"unknown mode {mode!r}; choose auto, json or tools")
+    settings = _settings()
+    dsn = None if mcp_url else _database(settings)
+
+    async def go() -> Any:
+        async with open_assistant(settings, dsn=dsn, mcp_url=mcp_url, mcp_token=mcp_token,
+                                  model=model, base_url=base_url, mode=mode,  # type: ignore[arg-type]
+                                  confirm=confirm) as assistant:
+            return await talk(assistant)
+
+    try:
+        return asyncio.run(go())
+    except ToolBeltError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+@app.command()
+def ask(question: str = typer.Argument(..., help="The question, in plain words."),
+        mcp_url: str | None = _MCP_URL, mcp_token: str | None = _MCP_TOKEN,
+        model: str | None = _MODEL, base_url: str | None = _BASE_URL,
+        mode: str | None = _MODE,
+        yes: bool = typer.Option(False, "--yes", help="Allow calls that change ClickUp "
+                                 "(create_task, update_task); refused otherwise."),
+        as_json: bool = typer.Option(False, "--json", help="Print the answer, the calls "
+                                     "and their results as JSON.")) -> None:
+    """Answer one question about the workspace with the local model and the MCP tools.
+
+    Example: clickup-sync ask "Which employee has the most overdue tasks and why?"
+    """
+    from .assistant.chat import as_json as answer_json
+    from .assistant.chat import ask_once
+
+    answer = _converse(mcp_url, mcp_token, model, base_url, mode,
+                       (lambda name, arguments: True) if yes else None,
+                       lambda assistant: ask_once(assistant, question, console))
+    if as_json:
+        out.print_json(answer_json(answer))
+    elif answer.text:
+        out.print(answer.text, markup=False, highlight=False)
+    if not yes and any("not confirmed" in note for note in answer.notes):
+        console.print("[dim]add --yes to allow calls that change ClickUp[/dim]")
+    if answer.error:
+        _fail(answer.error)
+
+
+@app.command()
+def chat(mcp_url: str | None = _MCP_URL, mcp_token: str | None = _MCP_TOKEN,
+         model: str | None = _MODEL, base_url: str | None = _BASE_URL,
+         mode: str | None = _MODE,
+         yes: bool = typer.Option(False, "--yes", help="Allow calls that change ClickUp "
+                                  "without asking each time.")) -> None:
+    """Talk with the assistant: it keeps the conversation and shows each tool it runs.
+
+    Example: clickup-sync chat --model gemma-3-4b
+    """
+    from .assistant.chat import ask_confirmation, run_chat
+
+    _converse(mcp_url, mcp_token, model, base_url, mode,
+              (lambda name, arguments: True) if yes else ask_confirmation(),
+              lambda assistant: run_chat(assistant, console, out))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

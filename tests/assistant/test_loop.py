@@ -218,16 +218,35 @@ async def test_json_mode_none_branch_is_the_answer(
 async def test_auto_falls_back_to_tools_when_structured_output_is_refused(
         make: Make, llm: ScriptedLLM) -> None:
     llm.script(failure(400, "response_format json_schema is not supported"),
+               failure(422, "response_format: Input should be 'text' or 'json_object'"),
                calls(("get_overdue_tasks", {})), echo_number("overdue"),
                calls(("get_workload", {})), echo_number("overdue"))
     assistant = make(mode="auto")
     modes: list[str] = []
     answer = await assistant.ask(OVERDUE, on_event=lambda k, p: modes.append(p)
                                  if k == "mode" else None)
-    assert "response_format" in llm.requests[0] and "tools" in llm.requests[1]
-    assert answer.mode == "tools" and answer.error is None and "refused" in modes[0]
+    assert [r.get("response_format", {}).get("type") for r in llm.requests[:3]] == [
+        "json_schema", "json_object", None]
+    assert "tools" in llm.requests[2] and answer.mode == "tools" and answer.error is None
+    assert "json_schema refused" in modes[0] and "using native tool calls" in modes[1]
     await assistant.ask(OVERDUE)  # the session remembers: no second refusal
-    assert "tools" in llm.requests[3] and "response_format" not in llm.requests[3]
+    assert "tools" in llm.requests[4] and "response_format" not in llm.requests[4]
+
+
+async def test_json_mode_speaks_the_older_json_object_dialect_when_asked(
+        make: Make, llm: ScriptedLLM) -> None:
+    llm.script(failure(422, "response_format: Input should be 'text' or 'json_object'"),
+               structured({"tool": "get_overdue_tasks", "arguments": {}}),
+               echo_number("overdue"),
+               failure(400, "grammar too large"))
+    assistant = make(mode="json")
+    answer = await assistant.ask(OVERDUE)
+    second = llm.requests[1]["response_format"]
+    assert second["type"] == "json_object" and offered_tools(llm.requests[1]) == answer.offered
+    assert [c.name for c in answer.calls] == ["get_overdue_tasks"] and answer.error is None
+    answer = await assistant.ask(OVERDUE)  # json mode does not fall back to tools
+    assert answer.error == f"the model server at {llm.url} answered HTTP 400: grammar too large"
+    assert len(llm.requests) == 4
 
 
 async def test_a_slow_model_server_times_out_with_a_sentence(

@@ -58,5 +58,5 @@ def _detail(exc: openai.APIStatusError) -> str:
         inner = body.get("error", body)
         message = inner.get("message") if isinstance(inner, dict) else inner
         if message:
-            return str(message)[:300]
-    return str(exc.message or "")[:300]
+            return str(message).strip().split("\n", 1)[0][:300]
+    return str(exc.message or "").strip().split("\n", 1)[0][:300]

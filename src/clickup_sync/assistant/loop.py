@@ -69,22 +69,27 @@ class Assistant:
     def __init__(self, belt: ToolBelt, llm_client: AsyncOpenAI, model: str, *,
                  router: Routing | None = None, max_tools: int = 8, mode: Mode = "auto",
                  confirm: Confirm | None = None, choose_tokens: int = 512,
-                 answer_tokens: int = 700) -> None:
+                 answer_tokens: int = 700, allow_no_tool: bool = True,
+                 result_chars: int = prompts.RESULT_CHARS) -> None:
         if mode not in ("auto", "tools", "json"):
             raise ValueError(f"unknown tool mode {mode!r}; choose auto, tools or json")
         self.belt, self.llm, self.model = belt, llm_client, model
         self.router, self.max_tools, self.mode, self.confirm = router, max_tools, mode, confirm
         self.choose_tokens, self.answer_tokens = choose_tokens, answer_tokens
+        self.allow_no_tool, self.result_chars = allow_no_tool, result_chars
         self.current_mode: Literal["tools", "json"] = "tools" if mode == "tools" else "json"
+        self.dialect = "json_schema"  # then "json_object" if the server refuses it
 
     async def ask(self, question: str, history: Sequence[dict[str, str]] | None = None,
                   on_event: OnEvent | None = None) -> Answer:
         """Answer ``question`` (after ``history``, alternating user/assistant messages)."""
         answer = Answer(text="")
         emit = on_event or (lambda kind, payload: None)
+        kept = list(history or [])[-HISTORY_MESSAGES:]
+        while kept and kept[0]["role"] != "user":  # a conversation opens with the user
+            kept.pop(0)
         try:
-            await self._ask(question, list(history or [])[-HISTORY_MESSAGES:], emit, answer,
-                            stream=on_event is not None)
+            await self._ask(question, kept, emit, answer, stream=on_event is not None)
         except (ModelError, ToolBeltError) as exc:
             answer.error = str(exc)
         answer.mode = self.current_mode
@@ -161,22 +166,30 @@ class Assistant:
     async def _choose(self, messages: list[dict[str, str]], offered: list[ToolInfo],
                       entities: list[Entity], emit: OnEvent) -> choice.Choice:
         json_mode = self.current_mode == "json"
-        system = prompts.choose_system(offered, entities, json_mode=json_mode)
-        full = [{"role": "system", "content": system}, *messages]
+        system = prompts.choose_system(offered, entities, json_mode=json_mode,
+                                       allow_none=self.allow_no_tool)
+        full = _instructed(system, messages)
         try:
             if json_mode:
                 reply = await self._complete(full, response_format=prompts.response_format(
-                    offered), max_tokens=self.choose_tokens, temperature=0)
+                    offered, dialect=self.dialect, allow_none=self.allow_no_tool),
+                    max_tokens=self.choose_tokens, temperature=0)
                 return choice.from_json(reply.content)
             reply = await self._complete(full, tools=prompts.native_tools(offered),
                                          tool_choice="auto", max_tokens=self.choose_tokens,
                                          temperature=0)
             return choice.from_native(reply)
         except ModelError as exc:
-            if not (self.mode == "auto" and json_mode and exc.status in REFUSED_STATUS):
+            if not (json_mode and exc.status in REFUSED_STATUS):
                 raise
-            self.current_mode = "tools"  # for the rest of the session
-            emit("mode", f"structured output refused ({exc}); using native tool calls")
+            if self.dialect == "json_schema":  # for the rest of the session
+                self.dialect = "json_object"
+                emit("mode", f"json_schema refused ({exc}); trying json_object with a schema")
+            elif self.mode == "auto":
+                self.current_mode = "tools"
+                emit("mode", f"structured output refused ({exc}); using native tool calls")
+            else:
+                raise
             return await self._choose(messages, offered, entities, emit)
 
     async def _run(self, planned: list[tuple[str, dict[str, Any]]],
@@ -206,8 +219,9 @@ class Assistant:
     async def _answer(self, question: str, history: list[dict[str, str]],
                       calls: list[ToolCall], emit: OnEvent, *, stream: bool) -> str:
         results = [(c.name, c.arguments, c.output.text) for c in calls]
-        messages = [{"role": "system", "content": prompts.ANSWER}, *history,
-                    {"role": "user", "content": prompts.answer_user(question, results)}]
+        messages = _instructed(prompts.ANSWER, [
+            *history, {"role": "user",
+                       "content": prompts.answer_user(question, results, self.result_chars)}])
         options: dict[str, Any] = {"max_tokens": self.answer_tokens, "temperature": 0.2}
         if not stream:
             return ((await self._complete(messages, **options)).content or "").strip()
@@ -239,6 +253,17 @@ class Assistant:
     def _error(self, exc: Exception) -> ModelError:
         timeout = self.llm.timeout if isinstance(self.llm.timeout, int | float) else None
         return model_error(exc, str(self.llm.base_url).rstrip("/"), timeout)
+
+
+def _instructed(instructions: str, messages: list[dict[str, str]]) -> list[dict[str, str]]:
+    """``messages`` with ``instructions`` opening the first user turn, not as a system turn.
+
+    Gemma has no system role: its own template folds a system message into the first user
+    turn, and some servers' Gemma templates (llama-cpp-python's) drop it instead. Folding
+    it here gives every server and template the same prompt.
+    """
+    first, *rest = messages
+    return [{"role": "user", "content": f"{instructions}\n\n{first['content']}"}, *rest]
 
 
 def _said(text: str) -> dict[str, str]:

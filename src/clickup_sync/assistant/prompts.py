@@ -29,11 +29,11 @@ Write names exactly as listed under "Names in the question". If the question nee
 workspace data (a greeting, thanks), answer it yourself in a sentence."""
 
 CHOOSE_JSON = """
-Reply with JSON only: {{"tool": "<tool name>", "arguments": {{...}}}}, or
-{{"tool": "none", "answer": "<your answer>"}} when no tool is needed.
+Reply with JSON only: {{"tool": "<tool name>", "arguments": {{...}}}}{none}.
 
 Tools:
 {catalogue}"""
+CHOOSE_JSON_NONE = ', or\n{"tool": "none", "answer": "<your answer>"} when no tool is needed'
 
 ANSWER = """\
 You answer questions about a team's ClickUp workspace from the tool result you are given.
@@ -46,14 +46,15 @@ NUDGE = ("Answer by choosing one of the tools. If none of them fits, answer in p
 
 
 def choose_system(tools: Sequence[ToolInfo], entities: Sequence[Entity], *, json_mode: bool,
-                  today: date | None = None) -> str:
+                  allow_none: bool = True, today: date | None = None) -> str:
     """The system prompt of the choosing step (the catalogue inline in JSON mode)."""
     text = CHOOSE.format(today=(today or date.today()).isoformat())
     if entities:
         text += "\n\nNames in the question: " + "; ".join(
             f"{e.kind} {json.dumps(e.name, ensure_ascii=False)}" for e in entities) + "."
     if json_mode:
-        text += CHOOSE_JSON.format(catalogue="\n".join(_catalogue_line(t) for t in tools))
+        text += CHOOSE_JSON.format(catalogue="\n".join(_catalogue_line(t) for t in tools),
+                                   none=CHOOSE_JSON_NONE if allow_none else "")
     return text
 
 
@@ -77,7 +78,7 @@ def native_tools(tools: Sequence[ToolInfo]) -> list[dict[str, Any]]:
             for t in tools]
 
 
-def choice_schema(tools: Sequence[ToolInfo]) -> dict[str, Any]:
+def choice_schema(tools: Sequence[ToolInfo], *, allow_none: bool = True) -> dict[str, Any]:
     """A JSON schema any valid choice fits: one ``anyOf`` branch per tool, and ``none``."""
     branches: list[dict[str, Any]] = [
         {"type": "object",
@@ -85,18 +86,26 @@ def choice_schema(tools: Sequence[ToolInfo]) -> dict[str, Any]:
                         "arguments": t.input_schema or {"type": "object", "properties": {}}},
          "required": ["tool", "arguments"], "additionalProperties": False}
         for t in tools]
-    branches.append({"type": "object",
-                     "properties": {"tool": {"const": NO_TOOL},
-                                    "answer": {"type": "string", "maxLength": 2000}},
-                     "required": ["tool", "answer"], "additionalProperties": False})
+    if allow_none:
+        branches.append({"type": "object",
+                         "properties": {"tool": {"const": NO_TOOL},
+                                        "answer": {"type": "string", "maxLength": 2000}},
+                         "required": ["tool", "answer"], "additionalProperties": False})
     return {"anyOf": branches}
 
 
-def response_format(tools: Sequence[ToolInfo]) -> dict[str, Any]:
-    """The ``response_format`` of a structured-output request for this choice."""
+def response_format(tools: Sequence[ToolInfo], *, dialect: str = "json_schema",
+                    allow_none: bool = True) -> dict[str, Any]:
+    """The ``response_format`` of a structured-output request for this choice.
+
+    ``json_schema`` is OpenAI's form (LM Studio, Ollama, vLLM, llama.cpp's server);
+    ``json_object`` with a ``schema`` is the older one llama-cpp-python's server takes.
+    """
+    schema = choice_schema(tools, allow_none=allow_none)
+    if dialect == "json_object":
+        return {"type": "json_object", "schema": schema}
     return {"type": "json_schema",
-            "json_schema": {"name": "tool_choice", "strict": True,
-                            "schema": choice_schema(tools)}}
+            "json_schema": {"name": "tool_choice", "strict": True, "schema": schema}}
 
 
 def call_text(name: str, arguments: dict[str, Any]) -> str:
@@ -104,12 +113,13 @@ def call_text(name: str, arguments: dict[str, Any]) -> str:
     return f"{name} {json.dumps(arguments, ensure_ascii=False)}"
 
 
-def answer_user(question: str, results: Sequence[tuple[str, dict[str, Any], str]]) -> str:
+def answer_user(question: str, results: Sequence[tuple[str, dict[str, Any], str]],
+                limit: int = RESULT_CHARS) -> str:
     """The answering step's question: the question, then each (tool, arguments, result)."""
     parts = [f"Question: {question}"]
     for name, arguments, text in results:
-        if len(text) > RESULT_CHARS:
-            text = text[:RESULT_CHARS] + "\n(result cut here)"
+        if len(text) > limit:
+            text = text[:limit] + "\n(result cut here)"
         parts.append(f"Result of {call_text(name, arguments)}:\n{text}")
     parts.append("Answer the question from the result above.")
     return "\n\n".join(parts)

@@ -38,6 +38,7 @@ class ToolBelt:
         self._stack: AsyncExitStack | None = None
         self._client: Client | None = None
         self._tools: list[ToolInfo] | None = None
+        self._refused: list[int] = []
 
     @classmethod
     def in_process(cls, settings: Settings, dsn: str) -> ToolBelt:
@@ -55,14 +56,23 @@ class ToolBelt:
     def remote(cls, url: str, token: str | None = None) -> ToolBelt:
         """A running server at ``url`` (``…/mcp``), sending ``token`` as a bearer token."""
 
+        refused: list[int] = []  # HTTP statuses >= 400 seen, which the SDK reports vaguely
+
+        async def note(response: httpx2.Response) -> None:
+            if response.status_code >= 400:
+                refused.append(response.status_code)
+
         @asynccontextmanager
         async def connect() -> AsyncIterator[Client]:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            async with (httpx2.AsyncClient(headers=headers, timeout=CALL_TIMEOUT) as http,
+            async with (httpx2.AsyncClient(headers=headers, timeout=CALL_TIMEOUT,
+                                           event_hooks={"response": [note]}) as http,
                         Client(streamable_http_client(url, http_client=http)) as client):
                 yield client
 
-        return cls(connect, f"the MCP server at {url}")
+        belt = cls(connect, f"the MCP server at {url}")
+        belt._refused = refused
+        return belt
 
     async def __aenter__(self) -> Self:
         stack = AsyncExitStack()
@@ -72,7 +82,7 @@ class ToolBelt:
             await stack.aclose()
             if isinstance(exc, Exception | BaseExceptionGroup) and not isinstance(
                     exc, KeyboardInterrupt | SystemExit):
-                raise ToolBeltError(f"cannot reach {self.where}: {_reason(exc)}") from exc
+                raise ToolBeltError(f"cannot reach {self.where}: {self._why(exc)}") from exc
             raise
         self._stack = stack
         return self
@@ -97,7 +107,7 @@ class ToolBelt:
                         break
             except (MCPError, httpx2.HTTPError, OSError) as exc:
                 raise ToolBeltError(f"{self.where} failed to list its tools: "
-                                    f"{_reason(exc)}") from exc
+                                    f"{self._why(exc)}") from exc
             self._tools = [
                 ToolInfo(t.name, t.description or "", dict(t.input_schema or {}),
                          read_only=bool(t.annotations and t.annotations.read_only_hint))
@@ -112,10 +122,16 @@ class ToolBelt:
         except MCPError as exc:  # a protocol-level refusal, e.g. an unknown tool
             return ToolOutput(text=str(exc), is_error=True)
         except (httpx2.HTTPError, OSError, TimeoutError) as exc:
-            raise ToolBeltError(f"{self.where} failed during {name}: {_reason(exc)}") from exc
+            raise ToolBeltError(f"{self.where} failed during {name}: {self._why(exc)}") from exc
         text = "\n".join(getattr(c, "text", "") for c in result.content).strip()
         return ToolOutput(text=text, data=result.structured_content,
                           is_error=bool(result.is_error))
+
+    def _why(self, exc: BaseException) -> str:
+        if self._refused:
+            status = self._refused[-1]
+            return f"HTTP {status}{'; check the token' if status in (401, 403) else ''}"
+        return _reason(exc)
 
     def _open(self) -> Client:
         if self._client is None:
@@ -129,10 +145,6 @@ def _reason(exc: BaseException) -> str:
         exc = exc.exceptions[0]
     if isinstance(exc, httpx2.ConnectError):
         return "connection refused (is `clickup-sync mcp --transport http` running?)"
-    if isinstance(exc, httpx2.HTTPStatusError):
-        status = exc.response.status_code
-        hint = "; check the token" if status in (401, 403) else ""
-        return f"HTTP {status}{hint}"
     if isinstance(exc, httpx2.TimeoutException):
         return "timed out"
     return str(exc) or type(exc).__name__
