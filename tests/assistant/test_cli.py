@@ -122,3 +122,18 @@ def test_chat_keeps_history_and_survives_a_failing_model_server(
     history = [m["content"] for m in last["messages"][:-1]]  # instructions open the first
     assert history[0].endswith(f"\n\n{OVERDUE}") and "has the most overdue tasks" in history[1]
     assert len(history) == 2  # failed questions leave no trace in the history
+
+
+def test_chat_asks_before_a_change_and_respects_no(llm: ScriptedLLM, dsn: str,
+                                                   synced: tuple[Any, str]) -> None:
+    sim = synced[0]
+    names = [lst.name for lst in sim.workspace.lists.values()]
+    target = next(lst.name for lst in sim.workspace.lists.values()
+                  if not lst.archived and names.count(lst.name) == 1)
+    create = ("create_task", {"list": target, "name": "Plan the offsite"})
+    llm.script(calls(create))
+    done = run(["chat"], llm.url, dsn, stdin=f"Create a task Plan the offsite in {target}\nn\n")
+    assert done.returncode == 0, done.stderr
+    assert f"Run create_task {json.dumps(create[1])}? [y/N]" in done.stdout
+    assert "I did not run create_task" in done.stdout and len(llm.requests) == 1
+    assert not [t for t in sim.workspace.tasks.values() if t.name == "Plan the offsite"]
