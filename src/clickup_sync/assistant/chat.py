@@ -9,7 +9,6 @@ one sentence, the next one starts afresh.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -102,7 +101,9 @@ async def run_chat(assistant: Assistant, console: Console, out: Console,
     console.print("[dim]Ask about your team's work; 'exit' or Ctrl+D ends.[/dim]")
     while True:
         try:
-            question = (await asyncio.to_thread(read, "you> ")).strip()
+            # Read on the loop's own thread: nothing runs while the user types, and Ctrl+C
+            # then interrupts input() itself (a worker thread would keep the process alive).
+            question = read("you> ").strip()
         except (EOFError, KeyboardInterrupt):
             break
         if question.lower() in EXIT_WORDS:
@@ -140,7 +141,7 @@ def ask_confirmation(read: Callable[[str], str] = input) -> Confirm:
 
     async def confirm(name: str, arguments: dict[str, Any]) -> bool:
         try:
-            reply = await asyncio.to_thread(read, f"Run {call_text(name, arguments)}? [y/N] ")
+            reply = read(f"Run {call_text(name, arguments)}? [y/N] ")
         except (EOFError, KeyboardInterrupt):
             return False
         return reply.strip().lower() in ("y", "yes")
