@@ -115,8 +115,9 @@ def _bounds(limit: int, offset: int) -> dict[str, int]:
     return {"limit": min(limit, MAX_PAGE), "offset": offset}
 
 
-def _dicts(conn: psycopg.Connection, query: str, params: Any = None) -> list[dict[str, Any]]:
-    with conn.cursor(row_factory=dict_row) as cur:
+def _dicts(conn: psycopg.Connection, query: str, params: Any = None, *,
+           binary: bool = False) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row, binary=binary) as cur:
         return cur.execute(query, params).fetchall()
 
 
@@ -142,10 +143,16 @@ def _task_page(conn: psycopg.Connection, where: str, params: dict[str, Any], ord
                *, columns: tuple[str, ...] = (), source: str = "clickup_tasks t",
                total: str | None = None) -> Page:
     total_n = _count(conn, total or f"SELECT count(*) FROM {source} WHERE {where}", params)
-    ids = [r[0] for r in conn.execute(
-        f"SELECT t.id FROM {source} WHERE {where} ORDER BY {order} "
-        "LIMIT %(limit)s OFFSET %(offset)s", params)] if total_n > params["offset"] else []
-    return Page(total_n, view_rows(conn, ids, columns))
+    if total_n <= params["offset"]:
+        return Page(total_n, [])
+    # The page's ids in order (an array keeps it), then their stored rows: one round trip.
+    wanted = ", ".join(f"v.{c}" for c in columns) if columns else "v.*"
+    return Page(total_n, _dicts(conn, f"""
+        SELECT {wanted}
+          FROM unnest(ARRAY(SELECT t.id FROM {source} WHERE {where} ORDER BY {order}
+                            LIMIT %(limit)s OFFSET %(offset)s)) WITH ORDINALITY p(id, n)
+          JOIN task_rows v ON v.clickup_task_id = p.id
+         ORDER BY p.n""", params, binary=True))  # binary: no times formatted as text
 
 
 def task_page(conn: psycopg.Connection, where: TaskFilter = TaskFilter(), *,

@@ -27,11 +27,30 @@ CREATE TABLE task_rows_stale (
     PRIMARY KEY (xid, task_id)
 );
 
-CREATE FUNCTION cs_refresh_task_rows(ids text[]) RETURNS void
-LANGUAGE sql AS $$
-    DELETE FROM task_rows WHERE clickup_task_id = ANY (ids);
-    INSERT INTO task_rows SELECT * FROM tasks WHERE clickup_task_id = ANY (ids);
-$$;
+-- Recompute the rows of `ids` from the view. A row that comes out the same is not written
+-- (a full sync re-reads every task and changes few), and one that changed is updated in
+-- place, so the table and its one index grow little between vacuums.
+DO $do$
+DECLARE
+    cols text;
+    excluded text;
+BEGIN
+    SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum),
+           string_agg('EXCLUDED.' || quote_ident(attname), ', ' ORDER BY attnum)
+      INTO cols, excluded
+      FROM pg_attribute
+     WHERE attrelid = 'task_rows'::regclass AND attnum > 0 AND NOT attisdropped;
+    EXECUTE format($f$
+        CREATE FUNCTION cs_refresh_task_rows(ids text[]) RETURNS void
+        LANGUAGE sql AS $body$
+            DELETE FROM task_rows r WHERE r.clickup_task_id = ANY (ids)
+               AND NOT EXISTS (SELECT 1 FROM clickup_tasks t WHERE t.id = r.clickup_task_id);
+            INSERT INTO task_rows AS r SELECT * FROM tasks WHERE clickup_task_id = ANY (ids)
+            ON CONFLICT (clickup_task_id) DO UPDATE SET (%s) = ROW(%s)
+             WHERE ROW(r.*) IS DISTINCT FROM ROW(EXCLUDED.*);
+        $body$$f$, cols, excluded);
+END
+$do$;
 
 CREATE FUNCTION cs_mark_task_rows(ids text[]) RETURNS void
 LANGUAGE sql AS $$
