@@ -185,11 +185,11 @@ class _Gen(HierarchyGen, ActivityGen):
         if status.type in ("done", "closed"):
             spent = int(rng.lognormvariate(math.log(4 * DAY), 0.9))
             closed_at = created + max(MIN, min(now - created - MIN, spent))
-            updated = min(now, closed_at + rng.randint(0, 2 * DAY))
+            updated = _before(now, closed_at, closed_at + rng.randint(0, 2 * DAY))
         elif status.type == "custom" and now - created > 40 * DAY and rng.random() < 0.12:
             updated = created + rng.randint(HOUR, 5 * DAY)  # stale: nobody touched it
         elif status.type == "open" and rng.random() < 0.5:
-            updated = min(now, created + rng.randint(MIN, 2 * DAY))
+            updated = _before(now, created, created + rng.randint(MIN, 2 * DAY))
         else:
             updated = now - int(rng.expovariate(1 / (2 * DAY)))
         return status, created, max(updated, created + MIN), closed_at
@@ -310,3 +310,14 @@ class _Gen(HierarchyGen, ActivityGen):
             for t in rng.sample(free, min(len(free), max(0, 3 - len(open_tasks) + len(free)))):
                 t.assignees.append(uid)
                 t.watchers = dedupe([*t.watchers, uid])
+
+
+def _before(now: int, low: int, when: int) -> int:
+    """``when``, or, when it lies in the future, folded back into ``(low, now]``.
+
+    Clamping to ``now`` would give thousands of tasks one identical update time, which no
+    real workspace has and which makes every incremental sync re-read them all.
+    """
+    if when <= now:
+        return when
+    return now - (when - now) % max(1, now - low)
