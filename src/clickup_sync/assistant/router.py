@@ -12,6 +12,7 @@ are offered only when their tool is not.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ import numpy as np
 from .catalog import Entity, EntityKind, ToolInfo
 from .names import NameIndex
 from .vocabulary import ALIAS_OF, COMPOSITE, KEYWORDS, terms
+
+# bm25s sets its own logger to DEBUG on import; its index-building chatter is not ours to show.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 DEFAULT_K = 8
 HIDDEN = frozenset({"list_names"})
