@@ -34,6 +34,7 @@ from clickup_sync.analytics import (
     untracked_tasks,
     workload,
 )
+from clickup_sync.analytics.time import accuracy_of
 from clickup_sync.simulator import Simulator
 from clickup_sync.simulator.model import Task, TimeEntry, Workspace
 from clickup_sync.store import connect
@@ -386,6 +387,18 @@ def test_estimation_accuracy_matches_rolled_up_time(synced: tuple[Simulator, str
     assert {r[0]: r[2] for r in people.rows} == pytest.approx(
         {k: median(v) for k, v in per.items()}, abs=0.006)
     assert people.summary == s
+    # one person's row, read from their tasks only (person_summary), is the same row
+    for uid in {u for tid in want for u in ws.tasks[tid].assignees}:
+        who = Person(uid, name_of(ws, uid))
+        first, theirs = accuracy_of(conn, who)
+        ratios = per[who.name]
+        assert first == since and theirs["tasks"] == len(ratios)
+        row = next(r for r in people.rows if r[0] == who.name)
+        assert (theirs["tasks"], theirs["median_ratio"], theirs["within_20_percent"],
+                theirs["over"], theirs["under"]) == tuple(row[1:6])
+    nobody = next(u for u in ws.members if u not in {
+        a for tid in want for a in ws.tasks[tid].assignees})
+    assert accuracy_of(conn, Person(nobody, name_of(ws, nobody))) == (since, {})
 
 
 # -- untracked tasks --------------------------------------------------------------------------

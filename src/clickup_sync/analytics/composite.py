@@ -31,7 +31,7 @@ from .result import Result
 from .risk import at_risk_tasks, blockers, overdue_tasks
 from .scope import WORKSPACE, Person, Scope
 from .status import status_summary
-from .time import GroupBy, estimation_accuracy, reads, time_tracked
+from .time import GroupBy, accuracy_of, reads, time_tracked
 from .workload import assigned_comments, workload
 
 MAX_ROWS = 40
@@ -102,9 +102,7 @@ def person_summary(conn: psycopg.Connection, person: Person, *, limit: int = 20)
     this_week = _hours(conn, WORKSPACE, monday, today, person=who, group_by="space")
     last_week = _hours(conn, WORKSPACE, monday - timedelta(days=7), monday - timedelta(days=1),
                        person=who)
-    accuracy = estimation_accuracy(conn, group_by="person", limit=500)
-    theirs = next((dict(zip(accuracy.columns, r, strict=True)) for r in accuracy.rows
-                   if r[0] == who.name), {})
+    accuracy_since, theirs = accuracy_of(conn, who)
     sections: list[Section] = [
         ("overdue", [(r[1], r[0], f"{r[5]} days overdue, {r[6]}, list {r[2]}")
                      for r in late.rows]),
@@ -128,7 +126,7 @@ def person_summary(conn: psycopg.Connection, person: Person, *, limit: int = 20)
         f"Summary for {who.name}", sections, limit=limit, summary=summary,
         notes=[f"this week = {monday} to {today}; last week = the ISO week before; hours as "
                "time_tracked counts them", "estimates: tasks assigned to them done in the "
-               f"last 90 days, as estimation_accuracy (since {accuracy.summary['since']}); "
+               f"last 90 days, as estimation_accuracy (since {accuracy_since}); "
                "ratio = tracked / estimated", "blocked as blockers() defines it; comments "
                "as assigned_comments"])
 

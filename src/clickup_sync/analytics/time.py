@@ -45,16 +45,18 @@ R = TypeVar("R")
 
 
 def reads(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run a metric in one transaction with JIT compilation off: these are short indexed
-    reads, and a cost estimate on an unanalyzed table can make PostgreSQL spend most of a
-    second compiling a query that runs in milliseconds."""
+    """Run a metric in one transaction with JIT compilation off and room to hash in memory:
+    these are short indexed reads, and a cost estimate on an unanalyzed table can make
+    PostgreSQL spend most of a second compiling a query that runs in milliseconds, while
+    the default 4 MB ``work_mem`` sends the sums over a month of intervals to disk."""
 
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         conn = args[0]
         assert isinstance(conn, psycopg.Connection)
         with conn.transaction():
-            conn.execute("SET LOCAL jit = off")
+            conn.execute("SELECT set_config('jit', 'off', true), "
+                         "set_config('work_mem', '64MB', true)")
             return fn(*args, **kwargs)
 
     return run
@@ -102,12 +104,13 @@ def local_window(since: Any, until: Any, *, today: date,
 # -- hours tracked -----------------------------------------------------------------------------
 GroupBy = Literal["person", "task", "list", "folder", "space", "day", "week"]
 _NO_TASK_OK = ("person", "day", "week")
-# group_by → (key, second key, label columns, label SQL, joins, order); labels read g.k/g.k2.
+# group_by → (key, second key, label columns, label SQL, joins, order); keys read the
+# per-task sums ``p`` (`task_sums_sql`) and the task ``t``; labels read g.k/g.k2.
 _GROUPS: dict[str, tuple[str, str, list[str], str, str, str]] = {
-    "person": ("e.user_id::text", "NULL", ["person"], PERSON_NAME.format(uid="g.k"),
+    "person": ("p.user_id::text", "NULL", ["person"], PERSON_NAME.format(uid="g.k"),
                "LEFT JOIN employees emp ON emp.clickup_user_id = g.k::bigint",
                "g.ms DESC, g.k"),
-    "task": ("e.task_id", "NULL", ["task_id", "task", "list"], "g.k, tk.name, l.name",
+    "task": ("p.task_id", "NULL", ["task_id", "task", "list"], "g.k, tk.name, l.name",
              "LEFT JOIN clickup_tasks tk ON tk.id = g.k LEFT JOIN lists l ON l.id = tk.list_id",
              "g.ms DESC, g.k"),
     "list": ("t.list_id", "NULL", ["list"], "coalesce(l.name, g.k)",
@@ -118,9 +121,9 @@ _GROUPS: dict[str, tuple[str, str, list[str], str, str, str]] = {
                "g.ms DESC, g.k"),
     "space": ("t.space_id", "NULL", ["space"], "coalesce(s.name, g.k)",
               "LEFT JOIN spaces s ON s.id = g.k", "g.ms DESC, g.k"),
-    "day": ("(e.start_at AT TIME ZONE %(tz)s)::date::text", "NULL", ["day"],
+    "day": ("p.at", "NULL", ["day"],
             "g.k::date", "", "g.k"),
-    "week": ("date_trunc('week', e.start_at AT TIME ZONE %(tz)s)::date::text", "NULL",
+    "week": ("p.at", "NULL",
              ["week", "week_start"], "to_char(g.k::date, 'IYYY-\"W\"IW'), g.k::date", "", "g.k"),
 }
 
@@ -151,6 +154,47 @@ def entries_sql(scope: Scope, *, no_task: bool, key: str = "NULL", key2: str = "
     return sql
 
 
+
+_PERIODS = {"day": "(e.start_at AT TIME ZONE %(tz)s)::date::text",
+            "week": "date_trunc('week', e.start_at AT TIME ZONE %(tz)s)::date::text"}
+"""The period an interval belongs to, for the groups by period (``p.at``)."""
+
+
+def task_sums_sql(scope: Scope, *, no_task: bool, key: str = "NULL", key2: str = "NULL",
+                  period: str = "NULL") -> str:
+    """The intervals of `entries_sql`, summed per person, task and ``period`` before they
+    meet the tasks: a month of a large Workspace is hundreds of thousands of intervals but
+    tens of thousands of (person, task) pairs, so the join and the distinct counts read
+    the pairs. Rows: group keys, user, task (NULL on no task or a deleted one), ms,
+    intervals, running timers. Needs a CTE ``pre`` (`PRE_SUMS`) in the query."""
+    sql = f"""
+        SELECT {key} AS k, {key2} AS k2, p.user_id, p.task_id, p.ms, p.n, p.running
+          FROM pre p JOIN clickup_tasks t ON t.id = p.task_id
+         WHERE {LIVE} AND {scope.condition("t")}"""
+    if no_task:  # ClickUp keeps the time of a deleted task, on no task
+        sql += f"""
+        UNION ALL
+        SELECT {key}, {key2}, p.user_id, p.task_id, p.ms, p.n, p.running
+          FROM pre p WHERE p.task_id IS NULL
+        UNION ALL
+        SELECT {key}, {key2}, p.user_id, NULL, p.ms, p.n, p.running
+          FROM pre p JOIN clickup_tasks t ON t.id = p.task_id AND t.is_deleted"""
+    return "pre AS MATERIALIZED (" + PRE_SUMS.format(period=period) + "), e AS (" + sql + ")"
+
+
+PRE_SUMS = f"""
+        SELECT e.user_id, e.task_id, {{period}} AS at, sum({ENTRY_MS}) AS ms, count(*) AS n,
+               count(*) FILTER (WHERE e.end_at IS NULL) AS running
+          FROM time_entries e
+         WHERE NOT e.is_deleted
+           AND e.start_at >= {LOCAL_START.format(name="since")}
+           AND e.start_at < {LOCAL_START.format(name="after")}
+           AND (%(user_id)s::bigint IS NULL OR e.user_id = %(user_id)s::bigint)
+         GROUP BY e.user_id, e.task_id, 3"""
+"""Live intervals started in [since, after) of the given person (or anyone), summed per
+person, task and period (``{period}``)."""
+
+
 @reads
 def time_tracked(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
                  group_by: GroupBy = "person", since: date | None = None,
@@ -164,18 +208,19 @@ def time_tracked(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
     first, last = local_window(since, until, today=today, default_days=30)
     key, key2, label_cols, labels, joins, order = _GROUPS[group_by]
     no_task = scope.kind == "workspace" and group_by in _NO_TASK_OK
-    entries = entries_sql(scope, no_task=no_task, key=key, key2=key2)
+    sums = task_sums_sql(scope, no_task=no_task, key=key, key2=key2,
+                         period=_PERIODS.get(group_by, "NULL"))
     params = {**scope.params, "tz": tz, "since": first, "after": last + timedelta(days=1),
               "user_id": who.user_id if who else None, "limit": limit}
     found = conn.execute(
-        f"""WITH e AS MATERIALIZED ({entries}),
-                 g AS (SELECT k, k2, sum(ms) AS ms, count(*) AS n,
+        f"""WITH {sums},
+                 g AS (SELECT k, k2, sum(ms) AS ms, sum(n)::bigint AS n,
                               count(DISTINCT user_id) AS people,
                               count(DISTINCT task_id) AS tasks
                          FROM e GROUP BY k, k2),
-                 tot AS (SELECT count(*) AS n, coalesce(sum(ms), 0) AS ms,
+                 tot AS (SELECT coalesce(sum(n), 0)::bigint AS n, coalesce(sum(ms), 0) AS ms,
                               count(DISTINCT user_id) AS people,
-                              count(*) FILTER (WHERE running) AS running,
+                              coalesce(sum(running), 0)::bigint AS running,
                               coalesce(sum(ms) FILTER (WHERE task_id IS NULL), 0) AS no_task
                          FROM e)
             SELECT tot.n, {HOURS.format(ms="tot.ms")}, tot.people, tot.running,
@@ -301,15 +346,22 @@ def task_time_breakdown(conn: psycopg.Connection, task_id: str, *, limit: int = 
 
 
 # -- estimates against time tracked ------------------------------------------------------------
-def _measured(conn: psycopg.Connection, scope: Scope, params: dict[str, Any]) -> list[Any]:
-    """Done tasks finished since ``since`` with an estimate of their own: (id, name, local
-    done date, rolled-up estimate ms, rolled-up tracked ms, assignee ids); rolled up means
-    own + subtasks at every level."""
+def _measured(conn: psycopg.Connection, scope: Scope, params: dict[str, Any], *,
+              user_id: int | None = None) -> list[Any]:
+    """Done tasks finished since ``since`` with an estimate of their own, assigned to
+    ``user_id`` if given: (id, name, local done date, rolled-up estimate ms, rolled-up
+    tracked ms, assignee ids); rolled up means own + subtasks at every level."""
+    # One person's tasks: from their assignments (a few thousand), not from every done task.
+    # OFFSET 0 plans it apart: the estimate of tasks done in a window is often far too low.
+    tasks = "clickup_tasks t" if user_id is None else (
+        "(SELECT t.* FROM task_assignees a JOIN clickup_tasks t ON t.id = a.task_id "
+        "WHERE a.user_id = %(user_id)s OFFSET 0) t")
+    params = {**params, "user_id": user_id}
     return conn.execute(
         f"""WITH RECURSIVE done AS MATERIALIZED (
                 SELECT t.id, t.name, coalesce(t.date_done, t.date_closed) AS done_at,
                        t.time_estimate_ms AS est
-                  FROM clickup_tasks t
+                  FROM {tasks}
                  WHERE {LIVE} AND t.status_type IN {DONE} AND t.time_estimate_ms > 0
                    AND {scope.condition("t")}
                    AND coalesce(t.date_done, t.date_closed) >= {LOCAL_START.format(name="since")}
@@ -336,6 +388,28 @@ def _ratio_stats(ratios: list[float]) -> tuple[float | None, float, int, int]:
     within = sum(0.8 <= r <= 1.2 for r in ratios)
     return (round(median(ratios), 2), round(100 * within / len(ratios), 1),
             sum(r > 1.2 for r in ratios), sum(r < 0.8 for r in ratios))
+
+
+def accuracy_of(conn: psycopg.Connection, who: Person, *, since: date | None = None
+                ) -> tuple[date, dict[str, Any]]:
+    """(since, the person's row of `estimation_accuracy` by person as a dict, or {} when
+    none of their tasks was measured), reading only the tasks assigned to them: a
+    person's summary need not measure the whole Workspace to show one row of it."""
+    tz, today = local_clock(conn)
+    first, _ = local_window(since, None, today=today, default_days=90)
+    # A few thousand rows by index: the default page cost (a disk's) picks a full scan of
+    # every task and every task total instead, twice as slow on a cached database.
+    before = conn.execute("SELECT current_setting('random_page_cost'), "
+                          "set_config('random_page_cost', '1.1', true)").fetchone()
+    assert before is not None
+    tasks = _measured(conn, WORKSPACE, {"tz": tz, "since": first}, user_id=who.user_id)
+    conn.execute("SELECT set_config('random_page_cost', %s, true)", (before[0],))
+    ratios = [t[4] / t[3] for t in tasks if t[4] > 0]
+    if not ratios:
+        return first, {}
+    mid, within, over, under = _ratio_stats(ratios)
+    return first, {"tasks": len(ratios), "median_ratio": mid, "within_20_percent": within,
+                   "over": over, "under": under}
 
 
 def _names(conn: psycopg.Connection) -> dict[int, str]:
