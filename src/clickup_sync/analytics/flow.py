@@ -91,8 +91,11 @@ def snapshot_rows(scope: Scope, columns: str) -> str:
             f"WHERE {_SNAPSHOT_COLUMN[scope.kind]} = %(scope_id)s AND {window}")
     if scope.kind != "list":
         return home
+    # An extra task's snapshots are found by (day, task), the primary key, one day at a
+    # time: the key leads with the day, so a range of days per task would read every task.
     return (f"{home} UNION ALL SELECT {columns} FROM task_locations x "
-            "JOIN task_snapshots s ON s.task_id = x.task_id "
+            "CROSS JOIN generate_series(%(first)s::date, %(today)s::date, interval '1 day') d "
+            "JOIN task_snapshots s ON s.snapshot_date = d::date AND s.task_id = x.task_id "
             f"WHERE x.list_id = %(scope_id)s AND s.list_id IS DISTINCT FROM %(scope_id)s "
             f"AND {window}")
 

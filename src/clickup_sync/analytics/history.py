@@ -32,6 +32,19 @@ BLOCKED_LOOKING = r"(block|wait|hold|stuck|paus|pending|imped|depend)"
 # When the task entered its current status: its last history row (kept in status_since by the
 # sync), else ClickUp's last update. Exactly migration 0009's open-task index expression.
 ENTERED = "coalesce(t.status_since, t.date_updated, t.date_created)"
+
+
+def pct_of(column: str, fraction: float = 0.5) -> str:
+    """SQL for a percentile of interval ``column`` (fixed arguments only)."""
+    return f"percentile_cont({fraction}) WITHIN GROUP (ORDER BY {column})"
+
+
+def days(interval: str, digits: int | None = 1) -> str:
+    """SQL turning interval ``interval`` into days, rounded to ``digits`` (None: unrounded)."""
+    value = f"(extract(epoch FROM {interval}) / 86400)"
+    return value if digits is None else f"round({value}, {digits})"
+
+
 KIND_RANK = ("CASE kind WHEN 'open' THEN 0 WHEN 'custom' THEN 1 WHEN 'done' THEN 2 "
              "WHEN 'closed' THEN 3 ELSE 4 END")
 
@@ -144,23 +157,25 @@ def time_in_status(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
 def aging(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int = 50) -> Result:
     """List open tasks by how long they have sat in their current status."""
     limit = check_limit(limit)
+    # Percentiles of intervals, turned into days once: converting 50k rows to numeric days
+    # costs more than the rest of the query.
     rows = conn.execute(
         f"""WITH open_tasks AS MATERIALIZED (
                 SELECT t.id, t.status, coalesce(t.status_type, 'open') AS kind,
-                       extract(epoch FROM now() - t.date_created) / 86400 AS age,
-                       greatest(extract(epoch FROM now() - {ENTERED}), 0) / 86400 AS in_status
+                       now() - t.date_created AS age,
+                       greatest(now() - {ENTERED}, interval '0') AS in_status
                   FROM clickup_tasks t
                  WHERE {LIVE} AND {NOT_DONE} AND {scope.condition()}),
             stats AS (
                 SELECT count(*), count(*) FILTER (WHERE kind = 'open'),
                        count(*) FILTER (WHERE kind <> 'open'),
-                       {pct(0.5, "age")}, {pct(0.5, "in_status")},
-                       count(*) FILTER (WHERE in_status > 14),
-                       count(*) FILTER (WHERE in_status > 30)
+                       {days(pct_of("age"))}, {days(pct_of("in_status"))},
+                       count(*) FILTER (WHERE in_status > interval '14 days'),
+                       count(*) FILTER (WHERE in_status > interval '30 days')
                   FROM open_tasks)
             SELECT stats.*, r.* FROM stats LEFT JOIN LATERAL (
-                SELECT o.id, t.name, o.status, o.kind, round(o.in_status, 1), round(o.age, 1),
-                       {ASSIGNEES}
+                SELECT o.id, t.name, o.status, o.kind, {days("o.in_status")},
+                       {days("o.age")}, {ASSIGNEES}
                   FROM (SELECT * FROM open_tasks
                          ORDER BY in_status DESC, id LIMIT %(limit)s) o
                   JOIN clickup_tasks t ON t.id = o.id
@@ -183,25 +198,36 @@ def bottlenecks(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
                 limit: int = 50) -> Result:
     """Rank the statuses where work waits longest: tasks waiting × median days waiting."""
     limit = check_limit(limit)
+    # The name test runs once per status (found by skipping through the open-status index),
+    # not once per task: a regular expression over 50k rows costs tens of milliseconds.
     rows = conn.execute(
-        f"""WITH waiting AS MATERIALIZED (
+        f"""WITH RECURSIVE st(status) AS (
+                (SELECT t.status FROM clickup_tasks t WHERE {LIVE} AND {NOT_DONE}
+                  ORDER BY t.status LIMIT 1)
+                UNION ALL
+                SELECT (SELECT t.status FROM clickup_tasks t
+                         WHERE {LIVE} AND {NOT_DONE} AND t.status > st.status
+                         ORDER BY t.status LIMIT 1)
+                  FROM st WHERE st.status IS NOT NULL),
+            looks AS MATERIALIZED (SELECT status FROM st WHERE status ~* %(blocked)s),
+            waiting AS MATERIALIZED (
                 SELECT t.status, coalesce(t.status_type, 'open') AS kind,
-                       t.status ~* %(blocked)s AS blocked,
-                       greatest(extract(epoch FROM now() - {ENTERED}), 0) / 86400 AS days
+                       t.status IN (SELECT status FROM looks) AS blocked,
+                       greatest(now() - {ENTERED}, interval '0') AS waited
                   FROM clickup_tasks t
                  WHERE {LIVE} AND {NOT_DONE} AND {scope.condition()}
-                   AND (t.status_type = 'custom' OR t.status ~* %(blocked)s)),
+                   AND (t.status_type = 'custom' OR t.status IN (SELECT status FROM looks))),
             per_status AS MATERIALIZED (
                 SELECT status, kind, bool_or(blocked) AS blocked, count(*) AS tasks,
-                       percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median,
-                       max(days) AS oldest
+                       {days(pct_of("waited"), digits=None)} AS median,
+                       {days("max(waited)", digits=None)} AS oldest
                   FROM waiting GROUP BY status, kind),
             stats AS (SELECT count(*), coalesce(sum(tasks), 0)::bigint,
                              coalesce(sum(tasks) FILTER (WHERE blocked), 0)::bigint
                         FROM per_status)
             SELECT stats.*, r.* FROM stats LEFT JOIN LATERAL (
-                SELECT status, kind, tasks, round(median::numeric, 1), round(oldest, 1),
-                       round((tasks * median)::numeric, 1), blocked
+                SELECT status, kind, tasks, round(median, 1), round(oldest, 1),
+                       round(tasks * median, 1), blocked
                   FROM per_status ORDER BY tasks * median DESC, status LIMIT %(limit)s) r
                 ON true""",
         {**scope.params, "blocked": BLOCKED_LOOKING, "limit": limit}).fetchall()

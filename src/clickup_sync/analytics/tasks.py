@@ -156,9 +156,14 @@ def _find_task(conn: psycopg.Connection, ref: str) -> str:
         raise AnalyticsError("give a task id, custom id, URL or name (up to 500 characters)")
     found = _ID_IN_URL.search(text)
     key = found.group(1) if found else text.lstrip("#")
+    # Two index look-ups (the id, then migration 0013's index on upper(custom_id)): an OR
+    # of the two would read every task.
     row = conn.execute(
-        """SELECT id FROM clickup_tasks WHERE id = %(k)s OR upper(custom_id) = upper(%(k)s)
-            ORDER BY id = %(k)s DESC, is_deleted LIMIT 1""", {"k": key}).fetchone()
+        """SELECT id FROM (
+               SELECT id, 0 AS o, is_deleted FROM clickup_tasks WHERE id = %(k)s
+               UNION ALL
+               SELECT id, 1, is_deleted FROM clickup_tasks WHERE upper(custom_id) = upper(%(k)s)
+           ) x ORDER BY o, is_deleted LIMIT 1""", {"k": key}).fetchone()
     if row:
         return str(row[0])
     named = conn.execute(
@@ -331,6 +336,13 @@ NAME_WORDS = "to_tsvector('english', t.name)"
 TEXT_WORDS = "to_tsvector('english', coalesce(t.description, ''))"
 """Must stay the expressions of the indexes of migration 0007 (clickup_tasks_name_words_idx,
 clickup_tasks_text_words_idx), so that matching reads the indexes."""
+LOWER_NAME = "lower(t.name)"
+"""Must stay the expression of migration 0013's trigram index (when pg_trgm is there)."""
+_INSIDE = ("'%%' || replace(replace(replace(lower(%(q)s), '\\', '\\\\'), '%%', '\\%%'), "
+           "'_', '\\_') || '%%'")
+"""A LIKE pattern of the whole query, lower-cased, anywhere (its %, _ and \\ taken literally);
+built in SQL from a constant, so the planner sees a constant pattern it can match with the
+trigram index."""
 
 
 def search_tasks(conn: psycopg.Connection, query: str, scope: Scope = WORKSPACE, *,
@@ -343,30 +355,41 @@ def search_tasks(conn: psycopg.Connection, query: str, scope: Scope = WORKSPACE,
         raise AnalyticsError("search needs at least one word or number (up to 300 characters)")
     words = [w[:60] for w in words]
     params = {**scope.params, "q": text, "any": " | ".join(w + ":*" for w in words),
-              "all": " & ".join(w + ":*" for w in words), "closed": include_closed,
+              "all": " & ".join(w + ":*" for w in words), "several": len(words) > 1,
+              "closed": include_closed,
               "limit": limit}
+    # Each way of matching reads its index, then the matching rows it visits anyway: no
+    # second pass over the tasks, whose filters (live, scope, done) apply right there.
+    live = (f"NOT t.is_deleted AND NOT t.archived AND {scope.condition()} "
+            f"AND (%(closed)s OR NOT coalesce({DONE}, false))")
+    hits = " UNION ALL ".join(
+        f"SELECT t.id, t.list_id, t.date_updated, {src} AS src FROM clickup_tasks t "
+        f"WHERE {match} AND {live}" for src, match in (
+            (1, f"{NAME_WORDS} @@ to_tsquery('english', %(any)s)"),
+            (2, f"%(several)s AND {NAME_WORDS} @@ to_tsquery('english', %(all)s)"),
+            (3, f"{LOWER_NAME} LIKE {_INSIDE}"),
+            (4, f"{TEXT_WORDS} @@ to_tsquery('english', %(any)s)"),
+            (5, f"{LOWER_NAME} = lower(%(q)s)")))
     rows = conn.execute(
-        f"""WITH named AS (SELECT t.id FROM clickup_tasks t
-                            WHERE {NAME_WORDS} @@ to_tsquery('english', %(any)s)),
-                all_named AS (SELECT t.id FROM clickup_tasks t
-                               WHERE {NAME_WORDS} @@ to_tsquery('english', %(all)s)),
-                phrase AS (SELECT t.id FROM clickup_tasks t
-                            WHERE strpos(lower(t.name), lower(%(q)s)) > 0),
-                hits AS (SELECT id FROM named UNION SELECT id FROM phrase
-                         UNION SELECT t.id FROM clickup_tasks t
-                          WHERE {TEXT_WORDS} @@ to_tsquery('english', %(any)s))
+        f"""WITH found AS MATERIALIZED (
+                SELECT id, list_id, date_updated, count(*) OVER () AS n,
+                       bool_or(src IN (1, 3)) AS in_name, bool_or(src = 5) AS exact,
+                       bool_or(src = 3) AS phrase,
+                       bool_or(src = 1) AND (bool_or(src = 2) OR NOT %(several)s) AS all_named,
+                       bool_or(src = 1) AS named
+                  FROM ({hits}) h
+                 GROUP BY id, list_id, date_updated)
             SELECT t.id, t.name, t.status, l.name, {ASSIGNEES},
-                   CASE WHEN t.id IN (SELECT id FROM named) OR t.id IN (SELECT id FROM phrase)
-                        THEN 'name' ELSE 'description' END,
-                   (t.date_updated AT TIME ZONE cs_timezone())::date, count(*) OVER ()
-              FROM hits JOIN clickup_tasks t ON t.id = hits.id
-              LEFT JOIN lists l ON l.id = t.list_id
-             WHERE NOT t.is_deleted AND NOT t.archived AND {scope.condition()}
-               AND (%(closed)s OR NOT coalesce({DONE}, false))
-             ORDER BY lower(t.name) = lower(%(q)s) DESC, t.id IN (SELECT id FROM phrase) DESC,
-                      t.id IN (SELECT id FROM all_named) DESC,
-                      t.id IN (SELECT id FROM named) DESC, t.date_updated DESC, t.id
-             LIMIT %(limit)s""", params).fetchall()
+                   CASE WHEN f.in_name THEN 'name' ELSE 'description' END,
+                   (f.date_updated AT TIME ZONE cs_timezone())::date, f.n
+              FROM (SELECT * FROM found
+                     ORDER BY exact DESC, phrase DESC, all_named DESC, named DESC,
+                              date_updated DESC, id
+                     LIMIT %(limit)s) f
+              JOIN clickup_tasks t ON t.id = f.id
+              LEFT JOIN lists l ON l.id = f.list_id
+             ORDER BY f.exact DESC, f.phrase DESC, f.all_named DESC, f.named DESC,
+                      f.date_updated DESC, f.id""", params).fetchall()
     total = rows[0][-1] if rows else 0
     return Result.table(
         f"Tasks matching {text!r} in {scope.label}",
