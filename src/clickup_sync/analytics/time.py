@@ -162,15 +162,18 @@ _PERIODS = {"day": "(e.start_at AT TIME ZONE %(tz)s)::date::text",
 
 def task_sums_sql(scope: Scope, *, no_task: bool, key: str = "NULL", key2: str = "NULL",
                   period: str = "NULL") -> str:
-    """The intervals of `entries_sql`, summed per person, task and ``period`` before they
-    meet the tasks: a month of a large Workspace is hundreds of thousands of intervals but
-    tens of thousands of (person, task) pairs, so the join and the distinct counts read
-    the pairs. Rows: group keys, user, task (NULL on no task or a deleted one), ms,
-    intervals, running timers. Needs a CTE ``pre`` (`PRE_SUMS`) in the query."""
+    """The intervals of `entries_sql`, summed per person, task and ``period``, as CTEs
+    ``pre`` (the sums) and ``e`` (their rows: group keys, user, task (NULL on no task or
+    a deleted one), ms, intervals, running timers). A month of a large Workspace is
+    hundreds of thousands of intervals but tens of thousands of (person, task) pairs, so
+    the Workspace sums them before meeting the tasks and the distinct counts read pairs;
+    a smaller scope finds its tasks first, as its intervals are a fraction of the window's."""
+    workspace = scope.kind == "workspace"
+    live = f"{LIVE} AND {scope.condition('t')}"
     sql = f"""
         SELECT {key} AS k, {key2} AS k2, p.user_id, p.task_id, p.ms, p.n, p.running
           FROM pre p JOIN clickup_tasks t ON t.id = p.task_id
-         WHERE {LIVE} AND {scope.condition("t")}"""
+         WHERE {live if workspace else "true"}"""
     if no_task:  # ClickUp keeps the time of a deleted task, on no task
         sql += f"""
         UNION ALL
@@ -179,20 +182,22 @@ def task_sums_sql(scope: Scope, *, no_task: bool, key: str = "NULL", key2: str =
         UNION ALL
         SELECT {key}, {key2}, p.user_id, NULL, p.ms, p.n, p.running
           FROM pre p JOIN clickup_tasks t ON t.id = p.task_id AND t.is_deleted"""
-    return "pre AS MATERIALIZED (" + PRE_SUMS.format(period=period) + "), e AS (" + sql + ")"
+    tasks = "" if workspace else f"JOIN clickup_tasks t ON t.id = e.task_id AND {live}"
+    pre = PRE_SUMS.format(period=period, tasks=tasks)
+    return f"pre AS MATERIALIZED ({pre}), e AS ({sql})"
 
 
 PRE_SUMS = f"""
         SELECT e.user_id, e.task_id, {{period}} AS at, sum({ENTRY_MS}) AS ms, count(*) AS n,
                count(*) FILTER (WHERE e.end_at IS NULL) AS running
-          FROM time_entries e
+          FROM time_entries e {{tasks}}
          WHERE NOT e.is_deleted
            AND e.start_at >= {LOCAL_START.format(name="since")}
            AND e.start_at < {LOCAL_START.format(name="after")}
            AND (%(user_id)s::bigint IS NULL OR e.user_id = %(user_id)s::bigint)
          GROUP BY e.user_id, e.task_id, 3"""
-"""Live intervals started in [since, after) of the given person (or anyone), summed per
-person, task and period (``{period}``)."""
+"""Live intervals started in [since, after) of the given person (or anyone), on the tasks
+``{tasks}`` joins (all when empty), summed per person, task and period (``{period}``)."""
 
 
 @reads
