@@ -481,3 +481,62 @@ def test_hostile_scope_ids_are_only_data(hand: tuple[psycopg.Connection, datetim
     assert c.execute("SELECT count(*) FROM clickup_tasks").fetchone() == (6,)
     big = aging(c, limit=10**9)  # capped at 500, not refused
     assert big.total_rows == 2
+
+
+# -- task_first_active (migration 0013), kept by triggers --------------------------------------
+_FIRST_ACTIVE = """SELECT task_id, min(changed_at) FROM task_status_history
+                    WHERE status_type = 'custom' GROUP BY task_id ORDER BY 1"""
+
+
+def _first_active(c: psycopg.Connection) -> list[tuple[Any, ...]]:
+    return c.execute("SELECT task_id, at FROM task_first_active ORDER BY 1").fetchall()
+
+
+def test_first_active_equals_the_history_after_repeated_syncs(
+        conn: psycopg.Connection) -> None:
+    assert _first_active(conn) == conn.execute(_FIRST_ACTIVE).fetchall()
+    assert _first_active(conn)  # the synced workspace has tasks seen active
+
+
+def test_first_active_follows_inserts_updates_deletions_and_truncation() -> None:
+    with fresh_database() as dsn:
+        with connect(dsn) as c:
+            upgrade(c)
+        with connect(dsn, autocommit=True) as c:
+            def add(rows: list[tuple[str, str, str, int]]) -> None:
+                with c.cursor() as cur:
+                    cur.executemany(
+                        "INSERT INTO task_status_history (task_id, status, status_type, "
+                        "changed_at) VALUES (%s, %s, %s, now() - %s * interval '1 day')", rows)
+                    # a statement that inserts nothing fires the trigger too
+                    c.execute("INSERT INTO task_status_history (task_id, status, status_type, "
+                              "changed_at) SELECT task_id, status, status_type, changed_at "
+                              "FROM task_status_history WHERE false")
+
+            def check() -> list[tuple[Any, ...]]:
+                found = _first_active(c)
+                assert found == c.execute(_FIRST_ACTIVE).fetchall()
+                return found
+
+            c.execute("""INSERT INTO task_status_history (task_id, status, status_type,
+                                changed_at)
+                         VALUES ('A', 'doing', 'custom', now() - interval '5 days'),
+                                ('A', 'review', 'custom', now() - interval '3 days'),
+                                ('B', 'to do', 'open', now() - interval '4 days'),
+                                ('C', 'doing', 'custom', now() - interval '2 days')""")
+            assert [r[0] for r in check()] == ["A", "C"]
+            add([("A", "doing", "custom", 9), ("B", "doing", "custom", 1),
+                 ("C", "doing", "custom", 1)])  # earlier for A, first for B, later for C
+            assert [r[0] for r in check()] == ["A", "B", "C"]
+            c.execute("UPDATE task_status_history SET status_type = 'open' "
+                      "WHERE task_id = 'A' AND changed_at < now() - interval '8 days'")
+            check()
+            c.execute("UPDATE task_status_history SET task_id = 'D' WHERE task_id = 'C'")
+            assert [r[0] for r in check()] == ["A", "B", "D"]
+            c.execute("DELETE FROM task_status_history WHERE task_id = 'B'")
+            assert [r[0] for r in check()] == ["A", "D"]
+            c.execute("DELETE FROM task_status_history WHERE task_id = 'A' "
+                      "AND status = 'review'")
+            check()
+            c.execute("TRUNCATE task_status_history")
+            assert check() == []

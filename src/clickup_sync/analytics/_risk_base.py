@@ -114,11 +114,16 @@ def blocked_ctes(scope: Scope, extra: str = "true") -> str:
     flags AS (SELECT id, sum(waits) AS waits_n, max(by_status) = 1 AS by_status,
                      sum(comments) AS comments
                 FROM cand GROUP BY id),
+    -- Whether a candidate is open and in scope is read from migration 0013's index of the
+    -- unfinished tasks; only those that are get their row read.
+    kept AS MATERIALIZED (
+        SELECT f.* FROM flags f JOIN clickup_tasks o ON o.id = f.id
+         WHERE {open_task("o")} AND {scope.condition("o")}),
     b AS MATERIALIZED (
         SELECT t.id, t.name, t.list_id, t.status, t.status_type, t.priority, t.due_date,
                t.date_updated, f.waits_n, f.by_status, f.comments
-          FROM flags f JOIN clickup_tasks t ON t.id = f.id
-         WHERE {open_task()} AND {scope.condition()} AND {extra})"""
+          FROM kept f JOIN clickup_tasks t ON t.id = f.id
+         WHERE {open_task()} AND {extra})"""
 
 
 def blocked_detail(alias: str) -> str:

@@ -58,7 +58,11 @@ def _by_assignee(conn: psycopg.Connection, args: dict[str, Any], base: str,
                  pairs AS (SELECT a.user_id, base.name,
                                   row_number() OVER (PARTITION BY a.user_id
                                                      ORDER BY base.recency DESC, base.id) AS n
-                             FROM base LEFT JOIN task_assignees a ON a.task_id = base.id)
+                             FROM base LEFT JOIN LATERAL (
+                                  -- probed per task by key: a hash of every assignment
+                                  -- would read the whole table for a few thousand tasks
+                                  SELECT a.user_id FROM task_assignees a
+                                   WHERE a.task_id = base.id OFFSET 0) a ON true)
             SELECT user_id, max(n), array_agg(name ORDER BY n) FILTER (WHERE n <= 3)
               FROM pairs GROUP BY user_id
             UNION ALL

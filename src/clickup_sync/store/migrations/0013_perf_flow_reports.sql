@@ -11,8 +11,11 @@
 --    `task_first_active`, kept by statement triggers on task_status_history: per task, the
 --    earliest history row of status type custom. Its first active time before completion,
 --    if any, is that row when it is not after completion (nothing earlier can be).
--- 4. get_task finds a custom id through an index, not by upper-casing every task's.
--- 5. search_tasks finds the query inside task names with a trigram index (pg_trgm) when the
+-- 4. Blocked tasks (analytics._risk_base.blocked_ctes) tell whether a task waited on is
+--    unfinished, and whether a candidate is open and in scope, from an index of the
+--    unfinished tasks (the WHERE clause must stay exactly _risk_base.UNFINISHED_WAIT).
+-- 5. get_task finds a custom id through an index, not by upper-casing every task's.
+-- 6. search_tasks finds the query inside task names with a trigram index (pg_trgm) when the
 --    extension can be created here; without it the same query reads every name, slower but
 --    with the same answer.
 
@@ -92,6 +95,10 @@ INSERT INTO task_first_active (task_id, at)
 SELECT task_id, min(changed_at) FROM task_status_history
  WHERE status_type = 'custom' GROUP BY task_id;
 ANALYZE task_first_active;
+
+CREATE INDEX clickup_tasks_unfinished_idx ON clickup_tasks (id)
+    INCLUDE (archived, list_id, folder_id, space_id)
+    WHERE NOT is_deleted AND coalesce(status_type, '') NOT IN ('done', 'closed');
 
 -- Exactly analytics.tasks' custom id look-up.
 CREATE INDEX clickup_tasks_upper_custom_id_idx ON clickup_tasks (upper(custom_id));
