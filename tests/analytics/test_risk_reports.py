@@ -385,6 +385,12 @@ def test_weekly_report_compares_with_the_week_before(synced: Synced,
     hours = next(r for r in result.rows if r[0] == "hours by person")
     top = time_tracked(conn, since=monday, until=monday + timedelta(6), limit=1).rows[0]
     assert (hours[1], hours[2]) == (top[0], top[1])
+    by_space = time_tracked(conn, group_by="space", since=monday, until=monday + timedelta(6),
+                            limit=500)
+    shares = {r[0]: r[by_space.columns.index("percent")] for r in by_space.rows}
+    spaces = [r for r in result.rows if r[0] == "hours by space"]
+    assert spaces  # the seeded week has tracked time
+    assert all(r[3] == f"{shares[r[1]]}%" for r in spaces)
 
 
 # -- hostile arguments -------------------------------------------------------------------------

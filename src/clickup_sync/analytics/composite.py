@@ -182,6 +182,7 @@ def weekly_report(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
     stuck = blockers(conn, scope, limit=3)
     load = workload(conn, scope, limit=5)
     names = people(conn)
+    share = by_project.columns.index("percent")
     hours, hours_before = now["hours"], before["hours"]
     ranked = sorted((u for u in hours if u not in (TOTAL, None)),
                     key=lambda u: (-float(hours[u][0]), names.get(u, str(u))))
@@ -189,7 +190,7 @@ def weekly_report(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
         ("hours by person", [(names.get(u, str(u)), hours[u][0],
                               f"week before: {hours_before.get(u, (0,))[0]} h, completed "
                               f"{now['done'].get(u, (0,))[0]} tasks") for u in ranked]),
-        (f"hours by {project_kind}", [(r[0], r[1], f"{r[-1]}%") for r in by_project.rows]),
+        (f"hours by {project_kind}", [(r[0], r[1], f"{r[share]}%") for r in by_project.rows]),
         ("workload", [(r[0], r[1], f"{r[2]} in progress, {r[3]} overdue, {r[5]} h estimate "
                                    "left") for r in load.rows]),
         ("bottleneck", [(r[0], r[2], f"median {r[3]} days waiting") for r in waits.rows]),
