@@ -9,14 +9,12 @@ without. Answers are checked with plain SQL on the same database.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
-from pydantic import SecretStr
 
 from clickup_sync.api import create_app, running
 from clickup_sync.config import Settings
@@ -24,7 +22,7 @@ from clickup_sync.simulator import Simulator
 from clickup_sync.store import connect, upgrade
 from clickup_sync.store.snapshots import take_snapshot
 from tests.pg import fresh_database
-from tests.syncing import sync_exactly
+from tests.syncing import free_port, settings_for, sync_exactly
 
 CLICKUP_TOKEN = "pk_api"
 API_KEY = "test-api-key"
@@ -55,15 +53,7 @@ def synced() -> Iterator[tuple[Simulator, str]]:
 def settings(synced: tuple[Simulator, str]) -> Iterator[Settings]:
     """Settings with ClickUp at the served simulator, so sync triggers really sync."""
     with synced[0].serve() as url:
-        yield Settings(_env_file=None, clickup_api_token=SecretStr(CLICKUP_TOKEN),  # type: ignore[call-arg]
-                       clickup_api_url=url, clickup_team_id=None,
-                       database_url=SecretStr(synced[1]), data_dir=None)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        yield settings_for(url, synced[1], CLICKUP_TOKEN)
 
 
 @pytest.fixture(scope="session")

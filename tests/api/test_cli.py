@@ -11,8 +11,7 @@ import time
 import httpx
 
 from clickup_sync.simulator import Simulator
-
-from .conftest import free_port
+from tests.syncing import free_port
 
 
 def test_serve_answers_with_the_key_from_the_environment_and_stops_cleanly(

@@ -16,8 +16,7 @@ from clickup_sync.api import create_app, running
 from clickup_sync.api.runtime import ApiRuntime
 from clickup_sync.config import Settings
 from clickup_sync.simulator import Simulator
-
-from .conftest import free_port
+from tests.syncing import free_port
 
 
 def assert_error(answer: httpx.Response, status: int, code: str) -> dict[str, Any]:

@@ -18,8 +18,7 @@ import pytest
 from clickup_sync.simulator import Simulator
 from clickup_sync.store import connect, upgrade
 from tests.pg import fresh_database
-
-from .conftest import free_port
+from tests.syncing import free_port
 
 TOKEN = "pk_run"
 

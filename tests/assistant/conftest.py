@@ -8,21 +8,15 @@ PostgreSQL database filled by a real sync of the simulator.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
-from datetime import date, timedelta
 
 import pytest
-from pydantic import SecretStr
 
 from clickup_sync.assistant.toolbelt import ToolBelt
 from clickup_sync.config import Settings
 from clickup_sync.simulator import Simulator
-from clickup_sync.store import connect, upgrade
-from clickup_sync.store.snapshots import take_snapshot
 from tests.assistant.llm_server import ScriptedLLM
-from tests.pg import fresh_database
-from tests.syncing import sync_exactly
+from tests.syncing import settings_for, synced_workspace
 
 CLICKUP_TOKEN = "pk_assistant"
 
@@ -30,20 +24,8 @@ CLICKUP_TOKEN = "pk_assistant"
 @pytest.fixture(scope="session")
 def synced() -> Iterator[tuple[Simulator, str]]:
     """(simulator, dsn): 300 tasks synced on two days, with a snapshot on each."""
-    sim = Simulator.generate(seed=31, tasks=300, plan="enterprise", token=CLICKUP_TOKEN,
-                             rate_window=1.0)
-    with fresh_database() as dsn:
-        with connect(dsn) as conn:
-            upgrade(conn)
-        today = date.today()
-        for day in (today - timedelta(days=1), today):
-            asyncio.run(sync_exactly(sim, dsn, CLICKUP_TOKEN))
-            with connect(dsn, autocommit=True) as conn, conn.transaction():
-                take_snapshot(conn, day)
-            if day != today:
-                sim.advance(240)
-        yield sim, dsn
-    sim.close()
+    with synced_workspace(seed=31, tasks=300, token=CLICKUP_TOKEN) as workspace:
+        yield workspace
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +37,7 @@ def sim_url(synced: tuple[Simulator, str]) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def settings(sim_url: str, synced: tuple[Simulator, str]) -> Settings:
     """Settings for the synced database and the served simulator, no model server."""
-    return Settings(_env_file=None, clickup_api_token=SecretStr(CLICKUP_TOKEN),  # type: ignore[call-arg]
-                    clickup_api_url=sim_url, clickup_team_id=None,
-                    database_url=SecretStr(synced[1]), data_dir=None)
+    return settings_for(sim_url, synced[1], CLICKUP_TOKEN)
 
 
 @pytest.fixture(scope="session")

@@ -7,17 +7,15 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 
 from clickup_sync.config import Settings
 from clickup_sync.mcp import build_server
 from tests.assistant.llm_server import ScriptedLLM, calls, failure, last_user_text, text
+from tests.syncing import serving
 
 OVERDUE = "Which employee has the most overdue tasks and why?"
 MCP_TOKEN = "loop-secret"
@@ -69,23 +67,8 @@ def test_ask_without_a_model_server_says_so(llm: ScriptedLLM, dsn: str) -> None:
 @pytest.fixture(scope="module")
 def mcp_url(settings: Settings, dsn: str) -> Iterator[str]:
     """Our MCP server over streamable HTTP, guarded by a token, in a thread."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    app = build_server(settings, dsn, token=MCP_TOKEN).http_app()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "MCP server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}/mcp"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(build_server(settings, dsn, token=MCP_TOKEN).http_app()) as url:
+        yield f"{url}/mcp"
 
 
 def test_ask_over_a_remote_mcp_server(llm: ScriptedLLM, mcp_url: str) -> None:

@@ -16,8 +16,9 @@ from mcp.client.client import Client
 from mcp.client.sse import sse_client
 from mcp.client.stdio import StdioServerParameters
 
-from tests.mcp.conftest import MCP_TOKEN, call, free_port, http_client
+from tests.mcp.conftest import MCP_TOKEN, call, http_client
 from tests.mcp.test_catalog import ALL
+from tests.syncing import free_port
 
 
 def _command() -> list[str]:

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import httpx
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.syncing import free_port
 
 
 def test_simulator_command_serves_clickup_api() -> None:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "clickup_sync.cli", "simulator", "--seed", "1", "--tasks", "300",
          "--port", str(port), "--plan", "business", "--token", "pk_cli"],
