@@ -128,10 +128,7 @@ class Assistant:
                     answer.error = f"the model's tool call was malformed twice: {problem}"
                     return
                 repaired = True
-                emit("retry", problem)
-                messages += [_said(chosen.said),
-                             {"role": "user",
-                              "content": prompts.retry_note(problem, answer.offered)}]
+                messages += _retry(chosen.said, problem, answer.offered, emit)
                 continue
             ran = await self._run(planned, by_name, emit, answer)
             if not ran:  # every call wanted a change nobody confirmed
@@ -146,10 +143,7 @@ class Assistant:
                     answer.error = f"{first.name} failed: {first.output.text}"
                     return
                 retried = True
-                emit("retry", problem)
-                messages += [_said(chosen.said),
-                             {"role": "user",
-                              "content": prompts.retry_note(problem, answer.offered)}]
+                messages += _retry(chosen.said, problem, answer.offered, emit)
                 continue
             break
         answer.text = await self._answer(question, history, ran, emit, stream=stream)
@@ -269,3 +263,9 @@ def _instructed(instructions: str, messages: list[dict[str, str]]) -> list[dict[
 def _said(text: str) -> dict[str, str]:
     """The model's previous reply, as an assistant turn (roles must alternate)."""
     return {"role": "assistant", "content": text or "(no reply)"}
+
+
+def _retry(said: str, problem: str, offered: list[str], emit: OnEvent) -> list[dict[str, str]]:
+    """The turns that show the model its failed reply and say what to fix."""
+    emit("retry", problem)
+    return [_said(said), {"role": "user", "content": prompts.retry_note(problem, offered)}]
