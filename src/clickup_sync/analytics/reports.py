@@ -119,10 +119,41 @@ def completed_by_person(conn: psycopg.Connection, scope: Scope,
 
 def open_by_person(conn: psycopg.Connection, scope: Scope, condition: str) -> Tally:
     """Open tasks in scope passing ``condition``, per assignee and in total."""
-    return _by_assignee(
-        conn, params(scope),
-        f"""SELECT t.id, t.name, t.date_updated AS recency FROM clickup_tasks t
-             WHERE {open_task()} AND {scope.condition()} AND {condition}""")
+    return open_by_person_each(conn, scope, [condition])[0]
+
+
+def open_by_person_each(conn: psycopg.Connection, scope: Scope,
+                        conditions: list[str]) -> list[Tally]:
+    """`open_by_person` for each of ``conditions``, in one pass over the open tasks and one
+    assignee probe per task (two passes read a Space's open tasks twice)."""
+    hits = ", ".join(f"coalesce({c}, false)" for c in conditions)
+    rows = conn.execute(
+        f"""WITH base AS MATERIALIZED (
+                SELECT t.id, t.name, t.date_updated AS recency, ARRAY[{hits}] AS hit
+                  FROM clickup_tasks t
+                 WHERE {open_task()} AND {scope.condition()}
+                   AND ({' OR '.join(f'({c})' for c in conditions)})),
+            kinds AS (SELECT base.*, k.kind FROM base,
+                             generate_subscripts(base.hit, 1) AS k(kind)
+                       WHERE base.hit[k.kind]),
+            pairs AS (SELECT kinds.kind, a.user_id, kinds.name,
+                             row_number() OVER (PARTITION BY kinds.kind, a.user_id
+                                                ORDER BY kinds.recency DESC, kinds.id) AS n
+                        FROM kinds LEFT JOIN LATERAL (
+                             -- probed per task by key, as in `_by_assignee`
+                             SELECT a.user_id FROM task_assignees a
+                              WHERE a.task_id = kinds.id OFFSET 0) a ON true)
+            SELECT kind, user_id, max(n), array_agg(name ORDER BY n) FILTER (WHERE n <= 3)
+              FROM pairs GROUP BY kind, user_id
+            UNION ALL
+            SELECT k.kind, %(total_key)s, count(kinds.id), NULL
+              FROM generate_series(1, %(kinds)s) AS k(kind)
+              LEFT JOIN kinds ON kinds.kind = k.kind GROUP BY k.kind""",
+        params(scope, total_key=TOTAL, kinds=len(conditions))).fetchall()
+    tallies: list[Tally] = [{} for _ in conditions]
+    for kind, user, value, found in rows:
+        tallies[kind - 1][user] = (value, list(found or []))
+    return tallies
 
 
 def blocked_by_person(conn: psycopg.Connection, scope: Scope) -> Tally:
@@ -162,8 +193,8 @@ def daily_standup(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: 
     done = completed_by_person(conn, scope, days)
     hours = hours_by_person(conn, scope, days)
     said = comments_by_person(conn, scope, days)
-    doing = open_by_person(conn, scope, "t.status_type = 'custom'")
-    late = open_by_person(conn, scope, "t.due_date < now()")
+    doing, late = open_by_person_each(conn, scope,
+                                      ["t.status_type = 'custom'", "t.due_date < now()"])
     stuck = blocked_by_person(conn, scope)
     names = people(conn)
     users = {u for tally in (done, hours, said, doing, late, stuck) for u in tally
