@@ -309,6 +309,30 @@ def test_weekly_digest_sums_up_an_iso_week(synced: Synced, conn: psycopg.Connect
     assert weekly_digest(conn, week=f"{monday:%G-W%V}").summary == s
 
 
+def test_reports_count_time_on_a_deleted_task_as_time_tracked_does(
+        conn: psycopg.Connection) -> None:
+    today = local_day(db_now_ms(conn))
+    monday = today - timedelta(days=today.weekday() + 7)
+    with conn.transaction(force_rollback=True):  # the deletion never leaves this test
+        found = conn.execute(
+            """SELECT e.task_id, t.name, (e.start_at AT TIME ZONE cs_timezone())::date
+                 FROM time_entries e JOIN clickup_tasks t ON t.id = e.task_id
+                WHERE NOT e.is_deleted AND NOT t.archived AND e.duration_ms > 0
+                  AND e.start_at >= %s::date AND e.start_at < %s::date + 7
+                ORDER BY e.duration_ms DESC, e.id LIMIT 1""", (monday, monday)).fetchone()
+        assert found is not None
+        task_id, name, day = found
+        conn.execute("UPDATE clickup_tasks SET is_deleted = true WHERE id = %s", (task_id,))
+        week = weekly_digest(conn, week=monday).summary
+        tracked = time_tracked(conn, since=monday, until=monday + timedelta(6)).summary
+        assert tracked["hours_on_no_task"] > 0
+        assert week["hours_tracked"] == tracked["total_hours"]
+        standup = daily_standup(conn, day=day, limit=500)
+        assert standup.summary["hours_tracked"] == time_tracked(
+            conn, since=day, until=day).summary["total_hours"]
+        assert not any(f"worked on: {name}" in str(r[-1]) for r in standup.rows)
+
+
 # -- composites --------------------------------------------------------------------------------
 def test_person_summary_agrees_with_the_single_metrics(synced: Synced,
                                                        conn: psycopg.Connection) -> None:

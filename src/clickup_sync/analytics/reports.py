@@ -88,15 +88,26 @@ def entry_scope(scope: Scope, task_ref: str) -> str:
 def hours_by_person(conn: psycopg.Connection, scope: Scope, days: dict[str, Any], *,
                     names: bool = True) -> Tally:
     """Hours of intervals started in the `span` ``days``, per person (a running
-    timer counts up to now, as in `time_tracked`), with the tasks worked on."""
+    timer counts up to now, as in `time_tracked`), with the tasks worked on.
+
+    As `time_tracked` counts them, the Workspace also counts the intervals on no task and,
+    as ClickUp keeps them, those on a deleted task (as time on no task: no name shown)."""
+    if scope.kind == "workspace":
+        source = f"""LEFT JOIN clickup_tasks t ON t.id = e.task_id
+                     WHERE NOT e.is_deleted AND {between('e.start_at')}
+                       AND (e.task_id IS NULL OR t.is_deleted OR NOT t.archived)"""
+        shown = "t.name IS NOT NULL AND NOT t.is_deleted"
+    else:
+        source = f"""{LIVE_TASK.format(ref='e.task_id')}
+                     WHERE NOT e.is_deleted AND {between('e.start_at')}
+                       AND {entry_scope(scope, 'e.task_id')}"""
+        shown = "t.name IS NOT NULL"
     return _tally(
         conn, {**scope.params, **days}, who="e.user_id",
         amount=f"round(coalesce(sum({ENTRY_MS}), 0) / 3600000.0, 2)",
-        names="array_agg(DISTINCT t.name ORDER BY t.name) FILTER (WHERE t.name IS NOT NULL)"
+        names=f"array_agg(DISTINCT t.name ORDER BY t.name) FILTER (WHERE {shown})"
         if names else None,
-        source=f"""FROM time_entries e {LIVE_TASK.format(ref='e.task_id')}
-                   WHERE NOT e.is_deleted AND {between('e.start_at')}
-                     AND {entry_scope(scope, 'e.task_id')}""")
+        source=f"FROM time_entries e {source}")
 
 
 def comments_by_person(conn: psycopg.Connection, scope: Scope, days: dict[str, Any]) -> Tally:
