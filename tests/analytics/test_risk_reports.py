@@ -202,6 +202,9 @@ def test_blockers_name_dependencies_statuses_and_comments(synced: Synced,
     space = next(s for s in sim.workspace.spaces.values() if not s.archived)
     scoped = blockers(conn, resolve_scope(conn, space=space.name), limit=500)
     assert ids(scoped) == set(blocked_truth(sim, in_space(sim, space.id)))
+    # A smaller scope finds its blocked tasks by another plan: same rows, same reasons.
+    assert scoped.rows == [r for r in result.rows if r[0] in ids(scoped)]
+    assert scoped.summary["blocked"] == len(scoped.rows)
 
 
 def test_health_score_is_the_documented_weighted_mean(synced: Synced,

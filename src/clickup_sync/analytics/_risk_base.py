@@ -99,6 +99,8 @@ def blocked_ctes(scope: Scope, extra: str = "true") -> str:
     small sets (dependency edges, open tasks in such a status, assigned comments), never from
     a scan of all tasks; `blocked_detail` describes a few rows of ``b``.
     """
+    if scope.kind != "workspace":
+        return _scoped_blocked_ctes(scope, extra)
     return f"""
     bs AS (SELECT DISTINCT ls.status FROM list_statuses ls WHERE ls.status ~* %(blocked_re)s),
     cand AS (
@@ -119,6 +121,37 @@ def blocked_ctes(scope: Scope, extra: str = "true") -> str:
     kept AS MATERIALIZED (
         SELECT f.* FROM flags f JOIN clickup_tasks o ON o.id = f.id
          WHERE {open_task("o")} AND {scope.condition("o")}),
+    b AS MATERIALIZED (
+        SELECT t.id, t.name, t.list_id, t.status, t.status_type, t.priority, t.due_date,
+               t.date_updated, f.waits_n, f.by_status, f.comments
+          FROM kept f JOIN clickup_tasks t ON t.id = f.id
+         WHERE {open_task()} AND {extra})"""
+
+
+def _scoped_blocked_ctes(scope: Scope, extra: str) -> str:
+    """`blocked_ctes` for a Space, Folder or List: the same CTE ``b``, found the other way.
+
+    A project holds a few thousand open tasks while the three candidate sets span the whole
+    Workspace, so its open tasks are listed first (``so``) and each is probed for the three
+    reasons by key; the Workspace keeps the candidate-first plan.
+    """
+    return f"""
+    bs AS MATERIALIZED (
+        SELECT DISTINCT ls.status FROM list_statuses ls WHERE ls.status ~* %(blocked_re)s),
+    so AS MATERIALIZED (
+        SELECT o.id, o.status FROM clickup_tasks o
+         WHERE {open_task("o")} AND {scope.condition("o")}),
+    kept AS MATERIALIZED (
+        SELECT f.* FROM (
+            SELECT so.id,
+                   (SELECT count(*) FROM task_dependencies d
+                      JOIN clickup_tasks w ON w.id = d.depends_on
+                     WHERE d.task_id = so.id AND {UNFINISHED_WAIT}) AS waits_n,
+                   coalesce(so.status = ANY (ARRAY(TABLE bs)), false) AS by_status,
+                   (SELECT count(*) FROM comments c
+                     WHERE c.task_id = so.id AND {ASSIGNED_OPEN}) AS comments
+              FROM so) f
+         WHERE f.waits_n > 0 OR f.by_status OR f.comments > 0),
     b AS MATERIALIZED (
         SELECT t.id, t.name, t.list_id, t.status, t.status_type, t.priority, t.due_date,
                t.date_updated, f.waits_n, f.by_status, f.comments

@@ -24,7 +24,7 @@ from ._risk_base import (
     params,
 )
 from .flow import throughput
-from .health import health_score
+from .health import scored
 from .history import bottlenecks
 from .reports import TOTAL, people, total, week_bounds, week_numbers
 from .result import Result
@@ -141,7 +141,7 @@ def project_summary(conn: psycopg.Connection, scope: Scope, *, limit: int = 20) 
     status = status_summary(conn, scope, limit=20)
     late = overdue_tasks(conn, scope, limit=5)
     stuck = blockers(conn, scope, limit=5)
-    health = health_score(conn, scope)
+    health = scored(conn, scope, blocked=stuck.summary["blocked"])
     hours = _hours(conn, scope, monday, today, limit=5)
     sections: list[Section] = [
         ("status", [(r[0], r[2], f"{r[3]}% ({r[1]})") for r in status.rows]),

@@ -30,9 +30,13 @@ def grade(score: float) -> str:
     return next(name for floor, name in GRADES if score >= floor)
 
 
-def _facts(conn: psycopg.Connection, scope: Scope) -> dict[str, Any]:
+def _facts(conn: psycopg.Connection, scope: Scope, blocked: int | None) -> dict[str, Any]:
+    # A caller that already counted the blocked tasks (project_summary, via blockers())
+    # passes the count, so blocked_ctes runs once per answer.
+    found = "SELECT count(*) FROM b" if blocked is None else "SELECT %(blocked)s::bigint"
+    ctes = f"WITH {blocked_ctes(scope)}" if blocked is None else ""
     row = conn.execute(
-        f"""WITH {blocked_ctes(scope)}
+        f"""{ctes}
             SELECT (SELECT count(*) FROM clickup_tasks t
                      WHERE {open_task()} AND {scope.condition()}),
                    (SELECT count(*) FROM clickup_tasks t
@@ -41,7 +45,7 @@ def _facts(conn: psycopg.Connection, scope: Scope) -> dict[str, Any]:
                      WHERE {open_task()} AND {scope.condition()}
                        AND t.status_type IN ('open', 'custom')
                        AND t.date_updated < now() - %(stale)s * interval '1 day'),
-                   (SELECT count(*) FROM b)""", params(scope, stale=STALE_DAYS)).fetchone()
+                   ({found})""", params(scope, stale=STALE_DAYS, blocked=blocked)).fetchone()
     assert row is not None
     flow = throughput(conn, scope, weeks=8, limit=1).summary
     estimates = estimation_accuracy(conn, scope, group_by="task", limit=1).summary
@@ -83,8 +87,13 @@ def _components(f: dict[str, Any]) -> list[tuple[str, float | None, str]]:
 @reads
 def health_score(conn: psycopg.Connection, scope: Scope = WORKSPACE) -> Result:
     """Rate how healthy the work in a scope is, 0–100, and show what drives the score."""
-    scope = check_scope(scope)
-    facts = _facts(conn, scope)
+    return scored(conn, check_scope(scope))
+
+
+def scored(conn: psycopg.Connection, scope: Scope, *, blocked: int | None = None) -> Result:
+    """`health_score` of a checked scope; ``blocked`` is the count of `blockers` when the
+    caller has it already (the composites), else it is counted here."""
+    facts = _facts(conn, scope, blocked)
     parts = _components(facts)
     used = [(name, s) for name, s, _ in parts if s is not None]
     weight = sum(WEIGHTS[name] for name, _ in used)
