@@ -37,15 +37,12 @@ def _facts(conn: psycopg.Connection, scope: Scope, blocked: int | None) -> dict[
     ctes = f"WITH {blocked_ctes(scope)}" if blocked is None else ""
     row = conn.execute(
         f"""{ctes}
-            SELECT (SELECT count(*) FROM clickup_tasks t
-                     WHERE {open_task()} AND {scope.condition()}),
-                   (SELECT count(*) FROM clickup_tasks t
-                     WHERE {open_task()} AND {scope.condition()} AND t.due_date < now()),
-                   (SELECT count(*) FROM clickup_tasks t
-                     WHERE {open_task()} AND {scope.condition()}
-                       AND t.status_type IN ('open', 'custom')
-                       AND t.date_updated < now() - %(stale)s * interval '1 day'),
-                   ({found})""", params(scope, stale=STALE_DAYS, blocked=blocked)).fetchone()
+            SELECT o.*, ({found}) FROM (  -- one pass over the open tasks in scope
+                SELECT count(*), count(*) FILTER (WHERE t.due_date < now()),
+                       count(*) FILTER (WHERE t.status_type IN ('open', 'custom')
+                           AND t.date_updated < now() - %(stale)s * interval '1 day')
+                  FROM clickup_tasks t WHERE {open_task()} AND {scope.condition()}) o""",
+        params(scope, stale=STALE_DAYS, blocked=blocked)).fetchone()
     assert row is not None
     flow = throughput(conn, scope, weeks=8, limit=1).summary
     estimates = estimation_accuracy(conn, scope, group_by="task", limit=1).summary
