@@ -4,8 +4,14 @@
 
 Generates the simulator workspace, syncs it with the real sync engine (in-process, on an
 unthrottled plan), reads comments for ``--comment-seconds``, then multiplies the time
-entries (shifted back in time, new ids) until there are ``--intervals`` of them, takes two
-weeks of daily snapshots and ANALYZEs. Prints the DSN to use.
+entries (new ids) until there are ``--intervals`` of them, takes two weeks of daily
+snapshots and ANALYZEs. Prints the DSN to use.
+
+Each copy is shifted back by ``--shift-days`` (default 120, the simulator's history), so
+the million intervals are a Workspace's past: a team of 250 tracks ~200k intervals in four
+months, and a month's window holds a month of tracking. ``--shift-days 5`` stacks the
+copies on the last weeks instead (five times any real team's density, the first
+benchmarks' shape), to stress the time reports.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ def main() -> None:
     ap.add_argument("--intervals", type=int, default=1_000_000)
     ap.add_argument("--database", default="cs_bench_100k")
     ap.add_argument("--comment-seconds", type=float, default=120.0)
+    ap.add_argument("--shift-days", type=int, default=120,
+                    help="how far back each copy of the time entries is moved")
     args = ap.parse_args()
     started = time.monotonic()
     with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
@@ -64,11 +72,12 @@ def main() -> None:
                                              is_running, billable, description, tags, source,
                                              at, raw)
                    SELECT id || '-' || %(k)s, task_id, user_id,
-                          start_at - %(k)s * interval '5 days',
-                          end_at - %(k)s * interval '5 days', duration_ms, false, billable,
+                          start_at - %(k)s * %(shift)s * interval '1 day',
+                          end_at - %(k)s * %(shift)s * interval '1 day', duration_ms, false,
+                          billable,
                           description, tags, source, at, '{}'::jsonb
                      FROM time_entries WHERE position('-' in id) = 0 AND NOT is_running
-                    LIMIT %(n)s""", {"k": k, "n": args.intervals - have})
+                    LIMIT %(n)s""", {"k": k, "shift": args.shift_days, "n": args.intervals - have})
             have = conn.execute("SELECT count(*) FROM time_entries").fetchone()[0]
             if have >= args.intervals:
                 break
