@@ -285,17 +285,18 @@ def _warn_if_open(settings: Settings, host: str) -> None:
 
 @contextmanager
 def _rest_api(settings: Settings, dsn: str, host: str, port: int) -> Iterator[str]:
-    """Serve the REST API on a thread for the block (``run``, ``demo``); yield its URL."""
-    from .api import create_app, running
+    """Serve the REST API from its own process for the block (``run``, ``demo``), so syncs
+    here never hold up its requests; yield its URL."""
+    from .api.process import ApiStartError, serving_in_process
 
     try:
-        with running(create_app(settings, dsn), host, port) as url:
+        with serving_in_process(settings, dsn, host, port) as url:
             console.print(f"REST API at {url} (docs at {url}/docs)"
                           f"{'; API key required' if settings.api_key else ''}")
             _warn_if_open(settings, host)
             yield url
-    except OSError as exc:
-        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    except ApiStartError as exc:
+        _fail(str(exc))
 
 
 @app.command()

@@ -6,11 +6,13 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -95,6 +97,9 @@ def test_run_serves_the_api_beside_the_schedule(database: str, clickup: str) -> 
     try:
         url = run.wait_for(r"REST API at (http://\S+) \(docs").group(1)
         assert url == f"http://127.0.0.1:{port}"
+        api_processes = [c for c in children(run.proc.pid) if b"spawn_main" in
+                         Path(f"/proc/{c}/cmdline").read_bytes()]
+        assert len(api_processes) == 1, "the API is served from a process of its own"
         run.wait_for(r"syncing every")
         run.wait_for(r"sync ok in")  # the first sync ended
         assert httpx.get(f"{url}/tasks").status_code == 401
@@ -105,6 +110,28 @@ def test_run_serves_the_api_beside_the_schedule(database: str, clickup: str) -> 
         assert live is not None and page["total"] == live[0] > 0
     finally:
         run.stop()
+    assert not Path(f"/proc/{api_processes[0]}").exists(), "the API process ends with run"
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux: from /proc)."""
+    return [int(c) for f in Path(f"/proc/{pid}/task").glob("*/children")
+            for c in f.read_text().split()]
+
+
+def test_run_on_a_taken_port_says_so_and_stops(database: str, clickup: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "clickup_sync.cli", "run", "--port", str(port)],
+            env={**os.environ, "COLUMNS": "200", "DATABASE_URL": database,
+                 "CLICKUP_API_TOKEN": TOKEN, "CLICKUP_API_URL": clickup,
+                 "CLICKUP_TEAM_ID": ""}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert f"error: cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_run_without_the_api_listens_nowhere(database: str, clickup: str) -> None:
