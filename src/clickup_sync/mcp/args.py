@@ -57,6 +57,10 @@ class Where:
                                        list_=self.list, project=self.project)
 
 
+EVERYWHERE = Where()
+"""No scope given: the whole Workspace (the default of every ``where: Where`` argument)."""
+
+
 def person_of(conn: psycopg.Connection[Any], ref: str | None) -> Person | None:
     """The member ``ref`` names, or None when no one is named."""
     return analytics.resolve_person(conn, ref) if ref else None

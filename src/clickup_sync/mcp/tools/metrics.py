@@ -17,13 +17,10 @@ from clickup_sync.analytics import Result
 from clickup_sync.analytics.time import GroupBy
 
 from ..args import (
+    EVERYWHERE,
     Archived,
-    FolderRef,
     Limit,
-    ListRef,
     PersonRef,
-    ProjectRef,
-    SpaceRef,
     TaskId,
     Until,
     Where,
@@ -45,11 +42,9 @@ UntrackedStatus = Literal["active", "done", "any"]
 async def get_progress_since(rt: Runtime,
                              since: Annotated[date, Field(description="From this date, "
                                                           "YYYY-MM-DD")],
-                             space: SpaceRef = None, folder: FolderRef = None,
-                             list: ListRef = None, project: ProjectRef = None,
+                             where: Where = EVERYWHERE,
                              limit: Limit = 50) -> Result:
     """What happened since a date: tasks created, completed, moved, reopened?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.progress_since(
         c, where.scope(c), since=since, limit=limit))
 
@@ -57,11 +52,9 @@ async def get_progress_since(rt: Runtime,
 @box.tool()
 async def get_time_tracking_report(rt: Runtime, group_by: GroupByArg = "person",
                                    since: SinceArg = None, until: Until = None,
-                                   person: PersonRef = None, space: SpaceRef = None,
-                                   folder: FolderRef = None, list: ListRef = None,
-                                   project: ProjectRef = None, limit: Limit = 50) -> Result:
+                                   person: PersonRef = None, where: Where = EVERYWHERE,
+                                   limit: Limit = 50) -> Result:
     """How many hours were tracked, per person, task, List, Folder, Space, day or week?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.time_tracked(
         c, where.scope(c), group_by=group_by, since=since, until=until,
         person=person_of(c, person), limit=limit))
@@ -77,11 +70,9 @@ async def get_task_time_breakdown(rt: Runtime, task_id: TaskId, limit: Limit = 5
 async def get_estimation_accuracy(rt: Runtime,
                                   group_by: Annotated[AccuracyBy, Field(
                                       description="Compare per")] = "person",
-                                  since: SinceArg = None, space: SpaceRef = None,
-                                  folder: FolderRef = None, list: ListRef = None,
-                                  project: ProjectRef = None, limit: Limit = 50) -> Result:
+                                  since: SinceArg = None, where: Where = EVERYWHERE,
+                                  limit: Limit = 50) -> Result:
     """How close were time estimates to the time actually tracked?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.estimation_accuracy(
         c, where.scope(c), group_by=group_by, since=since, limit=limit))
 
@@ -89,11 +80,9 @@ async def get_estimation_accuracy(rt: Runtime,
 @box.tool()
 async def get_at_risk_tasks(rt: Runtime, days: Annotated[int, day_count("Due within this many "
                                                                    "days")] = 3,
-                            space: SpaceRef = None, folder: FolderRef = None,
-                            list: ListRef = None, project: ProjectRef = None,
+                            where: Where = EVERYWHERE,
                             limit: Limit = 50) -> Result:
     """Which open tasks are due soon and may slip, and why?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.at_risk_tasks(
         c, where.scope(c), days=days, limit=limit))
 
@@ -101,11 +90,9 @@ async def get_at_risk_tasks(rt: Runtime, days: Annotated[int, day_count("Due wit
 @box.tool()
 async def get_stale_tasks(rt: Runtime, days: Annotated[int, day_count("Untouched for this many "
                                                                  "days")] = 14,
-                          space: SpaceRef = None, folder: FolderRef = None,
-                          list: ListRef = None, project: ProjectRef = None,
+                          where: Where = EVERYWHERE,
                           limit: Limit = 50) -> Result:
     """Which open or active tasks has nobody touched for a while?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.stale_tasks(
         c, where.scope(c), days=days, limit=limit))
 
@@ -115,11 +102,9 @@ async def get_untracked_tasks(rt: Runtime,
                               status: Annotated[UntrackedStatus, Field(
                                   description="Which tasks: active (in progress), done, "
                                               "or any")] = "active",
-                              space: SpaceRef = None, folder: FolderRef = None,
-                              list: ListRef = None, project: ProjectRef = None,
+                              where: Where = EVERYWHERE,
                               limit: Limit = 50) -> Result:
     """Which tasks have no time tracked at all, on them or their subtasks?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.untracked_tasks(
         c, where.scope(c), status=status, limit=limit))
 
@@ -128,20 +113,16 @@ async def get_untracked_tasks(rt: Runtime,
 async def get_inactive_assignees(rt: Runtime,
                                  days: Annotated[int, day_count("Inactive this many days")
                                                  ] = 14,
-                                 space: SpaceRef = None, folder: FolderRef = None,
-                                 list: ListRef = None, project: ProjectRef = None,
+                                 where: Where = EVERYWHERE,
                                  limit: Limit = 50) -> Result:
     """Who holds open tasks but tracked no time, commented or created nothing lately?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.inactive_assignees(
         c, where.scope(c), days=days, limit=limit))
 
 
 @box.tool()
-async def get_status_summary(rt: Runtime, space: SpaceRef = None, folder: FolderRef = None,
-                             list: ListRef = None, project: ProjectRef = None,
+async def get_status_summary(rt: Runtime, where: Where = EVERYWHERE,
                              include_archived: Archived = False, limit: Limit = 50) -> Result:
     """How many tasks are in each status, and what share is done?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.status_summary(
         c, where.scope(c), include_archived=include_archived, limit=limit))

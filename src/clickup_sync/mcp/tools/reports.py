@@ -9,7 +9,16 @@ from pydantic import Field
 from clickup_sync import analytics
 from clickup_sync.analytics import Result
 
-from ..args import NAME_MAX, FolderRef, Limit, ListRef, ProjectRef, SpaceRef, Where
+from ..args import (
+    EVERYWHERE,
+    NAME_MAX,
+    FolderRef,
+    Limit,
+    ListRef,
+    ProjectRef,
+    SpaceRef,
+    Where,
+)
 from ..registry import Toolbox
 from ..runtime import Runtime
 from .intelligence import Week
@@ -29,11 +38,9 @@ async def run_sql(rt: Runtime,
 
 
 @box.tool()
-async def get_weekly_report(rt: Runtime, week: Week = None, space: SpaceRef = None,
-                            folder: FolderRef = None, list: ListRef = None,
-                            project: ProjectRef = None, limit: Limit = 20) -> Result:
+async def get_weekly_report(rt: Runtime, week: Week = None, where: Where = EVERYWHERE,
+                            limit: Limit = 20) -> Result:
     """How did a week go, against the week before: done, hours, flow, risks, workload?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.weekly_report(
         c, where.scope(c), week=week, limit=limit))
 
@@ -54,5 +61,5 @@ async def get_project_summary(rt: Runtime, project: ProjectRef = None, space: Sp
                               folder: FolderRef = None, list: ListRef = None,
                               limit: Limit = 20) -> Result:
     """Where does a project stand: status mix, overdue, blockers, health, hours?"""
-    where = Where(space, folder, list, project)
+    where = Where(space, folder, list, project)  # project first: the question names one
     return await rt.read(lambda c: analytics.project_summary(c, where.scope(c), limit=limit))

@@ -17,15 +17,12 @@ from clickup_sync.analytics.tasks import OrderBy, StatusType
 from clickup_sync.sync import writeback
 
 from ..args import (
+    EVERYWHERE,
     NAME_MAX,
     Archived,
-    FolderRef,
     Limit,
-    ListRef,
     PersonRef,
     ProjectName,
-    ProjectRef,
-    SpaceRef,
     TaskId,
     Where,
     person_of,
@@ -52,8 +49,7 @@ Day = Annotated[date | None, Field(description="YYYY-MM-DD")]
 
 
 @box.tool()
-async def get_tasks(rt: Runtime, space: SpaceRef = None, folder: FolderRef = None,
-                    list: ListRef = None, project: ProjectRef = None,
+async def get_tasks(rt: Runtime, where: Where = EVERYWHERE,
                     status: StatusArg = None, status_type: StatusTypeArg = "not_done",
                     assignee: PersonRef = None,
                     tag: Annotated[str | None, Field(description="Tag name",
@@ -65,7 +61,6 @@ async def get_tasks(rt: Runtime, space: SpaceRef = None, folder: FolderRef = Non
                     order_by: Annotated[OrderBy, Field(description="Sort by")] = "updated",
                     limit: Limit = 50) -> Result:
     """Which tasks match these filters (scope, status, assignee, tag, dates)?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.get_tasks(
         c, where.scope(c), status=status, status_type=status_type,
         assignee=person_of(c, assignee), tag=tag, due_before=due_before, due_after=due_after,
@@ -93,13 +88,11 @@ async def search_tasks(rt: Runtime,
                        query: Annotated[str, Field(description="Words to find in task names "
                                                    "and descriptions", min_length=1,
                                                    max_length=NAME_MAX)],
-                       space: SpaceRef = None, folder: FolderRef = None, list: ListRef = None,
-                       project: ProjectRef = None,
+                       where: Where = EVERYWHERE,
                        include_closed: Annotated[bool, Field(
                            description="Include done and closed tasks")] = False,
                        limit: Limit = 20) -> Result:
     """Which tasks mention these words, best matches first?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.search_tasks(
         c, query, where.scope(c), include_closed=include_closed, limit=limit))
 
@@ -112,20 +105,16 @@ async def get_list_progress(rt: Runtime, list: ListName, limit: Limit = 50) -> R
 
 
 @box.tool()
-async def get_workload(rt: Runtime, space: SpaceRef = None, folder: FolderRef = None,
-                       list: ListRef = None, project: ProjectRef = None,
+async def get_workload(rt: Runtime, where: Where = EVERYWHERE,
                        limit: Limit = 50) -> Result:
     """Who has how much open work: open, in progress, overdue, estimate left, hours?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.workload(c, where.scope(c), limit=limit))
 
 
 @box.tool()
-async def get_overdue_tasks(rt: Runtime, space: SpaceRef = None, folder: FolderRef = None,
-                            list: ListRef = None, project: ProjectRef = None,
+async def get_overdue_tasks(rt: Runtime, where: Where = EVERYWHERE,
                             person: PersonRef = None, limit: Limit = 50) -> Result:
     """Which open tasks are past their due date, and whose are they?"""
-    where = Where(space, folder, list, project)
     return await rt.read(lambda c: analytics.overdue_tasks(
         c, where.scope(c), person=person_of(c, person), limit=limit))
 
