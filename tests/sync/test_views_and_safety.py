@@ -89,7 +89,12 @@ async def test_assigned_comment_and_daily_syncs(sim: Simulator, dsn: str) -> Non
         daily = conn.execute("SELECT count(*), count(DISTINCT clickup_task_id) "
                              "FROM daily_syncs").fetchone()
         live = conn.execute("SELECT count(*) FROM tasks WHERE NOT is_deleted").fetchone()
+        unlike_view = conn.execute(  # each snapshot row is the `tasks` view's row, as JSON
+            "SELECT count(*) FROM task_snapshots s LEFT JOIN tasks t "
+            "ON t.clickup_task_id = s.task_id WHERE s.data IS DISTINCT FROM to_jsonb(t)"
+        ).fetchone()
     assert written == live[0] == daily[0] == daily[1] == len(ws.tasks)
+    assert unlike_view == (0,)
 
 
 async def test_failed_fetches_leave_stored_data_alone(sim: Simulator, dsn: str) -> None:
