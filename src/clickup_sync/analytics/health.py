@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 
 from ._args import check_scope
-from ._risk_base import blocked_ctes, open_task, params
+from ._risk_base import blocked_ctes, open_task, params, scope_first
 from .flow import throughput
 from .result import Result
 from .scope import WORKSPACE, Scope
@@ -34,7 +34,8 @@ def _facts(conn: psycopg.Connection, scope: Scope, blocked: int | None) -> dict[
     # A caller that already counted the blocked tasks (project_summary, via blockers())
     # passes the count, so blocked_ctes runs once per answer.
     found = "SELECT count(*) FROM b" if blocked is None else "SELECT %(blocked)s::bigint"
-    ctes = f"WITH {blocked_ctes(scope)}" if blocked is None else ""
+    ctes = f"WITH {blocked_ctes(scope, first=scope_first(conn, scope))}" \
+        if blocked is None else ""
     row = conn.execute(
         f"""{ctes}
             SELECT o.*, ({found}) FROM (  -- one pass over the open tasks in scope

@@ -26,6 +26,7 @@ from ._risk_base import (
     open_task,
     params,
     person_name,
+    scope_first,
     span,
 )
 from .result import Result
@@ -171,7 +172,7 @@ def open_by_person_each(conn: psycopg.Connection, scope: Scope,
 def blocked_by_person(conn: psycopg.Connection, scope: Scope) -> Tally:
     """Blocked tasks (as `blockers`), per assignee and in total."""
     return _by_assignee(conn, params(scope), "SELECT id, name, date_updated AS recency FROM b",
-                        ctes=blocked_ctes(scope))
+                        ctes=blocked_ctes(scope, first=scope_first(conn, scope)))
 
 
 def people(conn: psycopg.Connection) -> dict[int, str]:

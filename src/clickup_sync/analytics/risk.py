@@ -25,6 +25,7 @@ from ._risk_base import (
     open_task,
     params,
     person_name,
+    scope_first,
 )
 from .result import Result
 from .scope import WORKSPACE, Person, Scope
@@ -193,12 +194,16 @@ def blockers(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int =
     """List the open tasks that are blocked, with the reasons, and what blocks the most."""
     scope, limit = check_scope(scope), check_limit(limit)
     cur = conn.execute(
-        f"""WITH {blocked_ctes(scope)},
-            top AS (SELECT w.name || ' (' || w.id || ')' AS task, count(*) AS n
-                      FROM b JOIN task_dependencies d ON d.task_id = b.id
-                      JOIN clickup_tasks w ON w.id = d.depends_on
-                     WHERE {UNFINISHED_WAIT}
-                     GROUP BY w.id, w.name ORDER BY n DESC, task LIMIT 5),
+        f"""WITH {blocked_ctes(scope, first=scope_first(conn, scope))},
+            hits AS MATERIALIZED (
+                SELECT p.depends_on AS id, count(*) AS n
+                  FROM b JOIN edges p ON p.task_id = b.id GROUP BY p.depends_on),
+            -- only the tasks as blocking as the fifth can rank, so only their names are read
+            top AS (SELECT w.name || ' (' || w.id || ')' AS task, h.n
+                      FROM hits h JOIN clickup_tasks w ON w.id = h.id
+                     WHERE h.n >= coalesce((SELECT n FROM hits ORDER BY n DESC
+                                            LIMIT 1 OFFSET 4), 0)
+                     ORDER BY h.n DESC, task LIMIT 5),
             stats AS (SELECT count(*) AS total,
                              count(*) FILTER (WHERE waits_n > 0) AS n_dep,
                              count(*) FILTER (WHERE by_status) AS n_status,
