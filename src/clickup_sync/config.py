@@ -58,6 +58,10 @@ class Settings(BaseSettings):
         20.0, ge=0, description="Seconds a scheduled sync may spend backfilling comments.")
     reconcile_hours: float = Field(
         6.0, gt=0, description="Hours between full re-reads that find deleted tasks.")
+    sync_nice: int = Field(
+        10, ge=0, le=19, description="CPU niceness syncs run at (0-19; 0: left as started), "
+                                     "so readers of the REST API and MCP server on the same "
+                                     "cores come first.")
     api_key: SecretStr | None = Field(
         None, description="Key the REST API requires on every route but /health (X-API-Key "
                           "header or Bearer); unset: no key is asked.")

@@ -176,3 +176,28 @@ def test_demo_prints_a_key_its_api_answers_to(database: str) -> None:
         time.sleep(1.5)
     finally:
         other.stop()
+
+
+def niceness(pid: int, tid: int | None = None) -> int:
+    """A process's (its main thread's) or one of its threads' niceness, from /proc."""
+    stat = Path(f"/proc/{pid}/task/{tid or pid}/stat").read_text()
+    return int(stat.rsplit(")", 1)[1].split()[16])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads niceness from /proc")
+def test_run_syncs_at_sync_nice_while_its_api_keeps_full_priority(database: str,
+                                                                   clickup: str) -> None:
+    start = os.getpriority(os.PRIO_PROCESS, 0)
+    run = Process(["run", "--port", str(free_port())],
+                  {"DATABASE_URL": database, "CLICKUP_API_TOKEN": TOKEN,
+                   "CLICKUP_API_URL": clickup, "CLICKUP_TEAM_ID": "", "SYNC_NICE": "7"})
+    try:
+        run.wait_for(r"sync ok in")
+        syncing = {niceness(run.proc.pid, int(t.name))
+                   for t in Path(f"/proc/{run.proc.pid}/task").iterdir()}
+        serving = [niceness(c) for c in children(run.proc.pid)
+                   if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    finally:
+        run.stop()
+    assert syncing == {max(start, 7)}, "every thread of the schedule's process runs niced"
+    assert serving == [start], "the API process keeps the priority run started with"

@@ -3,6 +3,9 @@ runs never overlap."""
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
 from typing import Any
 
@@ -10,6 +13,8 @@ import httpx
 import psycopg
 import pytest
 
+from clickup_sync.api.runtime import WORK_THREAD
+from clickup_sync.config import Settings
 from clickup_sync.simulator import Simulator
 from clickup_sync.store import connect, locks
 
@@ -88,3 +93,19 @@ def test_runs_are_listed_newest_first(api: httpx.Client, conn: psycopg.Connectio
     assert api.get("/sync/runs/999999").status_code == 404
     assert api.get("/sync/runs/0").status_code == 422
     assert api.get("/sync/runs/abc").status_code == 422
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a niceness is a thread's own on Linux")
+def test_a_triggered_sync_runs_niced_and_requests_do_not(api: httpx.Client,
+                                                         settings: Settings) -> None:
+    start = os.getpriority(os.PRIO_PROCESS, 0)
+    if start >= settings.sync_nice:
+        pytest.skip(f"the tests run at niceness {start}: no lower priority to give a sync")
+    run = follow(api, api.post("/sync/tasks").json()["run_id"])
+    assert run["outcome"] == "ok"
+    threads = {t.name: os.getpriority(os.PRIO_PROCESS, t.native_id or 0)
+               for t in threading.enumerate()}
+    syncing = {n for name, n in threads.items() if name.startswith(WORK_THREAD)}
+    serving = {n for name, n in threads.items() if not name.startswith(WORK_THREAD)}
+    assert syncing == {settings.sync_nice}, "the sync ran on niced background threads"
+    assert serving == {start}, "the server's and requests' threads keep their priority"

@@ -25,7 +25,7 @@ from clickup_sync.config import Settings
 from clickup_sync.store import connect, make_pool, triggers
 from clickup_sync.store.snapshots import take_snapshot
 from clickup_sync.sync import RunResult
-from clickup_sync.sync.runner import open_engine
+from clickup_sync.sync.runner import lower_priority, open_engine
 
 log = logging.getLogger("clickup_sync.api")
 T = TypeVar("T")
@@ -34,6 +34,8 @@ STATEMENT_TIMEOUT_MS = 15_000
 """No request's query may run longer than this."""
 CHECKOUT_TIMEOUT_S = 10.0
 """How long a request waits for a free database connection before answering 503."""
+WORK_THREAD = "clickup-sync-api-work"
+"""Name prefix of the threads that run the work triggers start."""
 
 
 class ApiRuntime:
@@ -58,10 +60,13 @@ class ApiRuntime:
 
         ``slots`` counts free pool connections: a request takes a slot (waiting on the
         event loop) before it takes a connection on a worker thread, so worker threads never
-        wait for the pool while requests holding connections wait for a thread.
+        wait for the pool while requests holding connections wait for a thread. The
+        background threads (the syncs and snapshots triggers start) run at niceness
+        ``SYNC_NICE``: requests come first (on Linux a niceness is a thread's own).
         """
         self._pool = make_pool(self.dsn, min_size=2, max_size=self.pool_size)
-        self._work = ThreadPoolExecutor(max_workers=2, thread_name_prefix="clickup-sync-api")
+        self._work = ThreadPoolExecutor(max_workers=2, thread_name_prefix=WORK_THREAD,
+                                        initializer=lower_priority, initargs=(self.settings,))
         self.slots = anyio.Semaphore(self.pool_size)
 
     def close(self) -> None:

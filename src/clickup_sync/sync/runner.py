@@ -7,6 +7,7 @@ database and the ClickUp client the same way.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -40,6 +41,27 @@ def prepare_database(settings: Settings) -> str:
             set_timezone(conn, settings.timezone)
         conn.commit()
     return dsn
+
+
+def lower_priority(settings: Settings) -> int:
+    """Run this thread, and the threads and processes it starts from now on, at niceness
+    ``SYNC_NICE`` at least; return the niceness in force.
+
+    A sync is batch work: on cores it shares with the REST API or the MCP server, their
+    readers should come first. On Linux a niceness belongs to a thread (the API and the
+    scheduler keep theirs when a sync thread lowers its own), and children inherit it, so
+    call this after starting what must keep its priority. Priority is only ever lowered:
+    an unprivileged process cannot raise it back, and a process started niced stays so.
+    """
+    if not hasattr(os, "setpriority"):  # Windows: no niceness
+        return 0
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if settings.sync_nice > current:
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, settings.sync_nice)
+        except OSError as exc:  # a sandbox may forbid it; the sync still runs
+            log.warning("could not lower the sync's CPU priority: %s", exc)
+    return os.getpriority(os.PRIO_PROCESS, 0)
 
 
 def options_from(settings: Settings) -> SyncOptions:

@@ -21,6 +21,7 @@ from clickup_sync.store import connect
 from clickup_sync.store.snapshots import take_snapshot
 
 from .engine import RunResult, SyncEngine
+from .runner import lower_priority
 
 log = logging.getLogger("clickup_sync.sync")
 
@@ -61,7 +62,9 @@ def build_scheduler(settings: Settings, engine: SyncEngine, dsn: str,
 async def run_forever(settings: Settings, engine: SyncEngine, dsn: str,
                       on_result: Callable[[RunResult], None] | None = None,
                       stop: asyncio.Event | None = None) -> None:
-    """Run the schedule until ``stop`` is set (or forever)."""
+    """Run the schedule until ``stop`` is set (or forever), at niceness ``SYNC_NICE``."""
+    niceness = lower_priority(settings)
+    log.debug("scheduled syncs run at niceness %d", niceness)
     scheduler = build_scheduler(settings, engine, dsn, on_result)
     scheduler.start()
     try:
