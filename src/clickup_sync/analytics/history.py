@@ -113,6 +113,49 @@ def lead_cycle_time(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
         table, limit=limit, summary=summary, notes=notes, total_rows=total)
 
 
+def _counted(alias: str, scope: Scope) -> str:
+    """Condition: task ``alias`` is one time_in_status counts (live and in scope, open or
+    completed since the window's start)."""
+    a = alias
+    return (f"NOT {a}.is_deleted AND NOT {a}.archived AND {scope.condition(a)} "
+            f"AND ({NOT_DONE.replace('t.', a + '.')} OR ({DONE.replace('t.', a + '.')} "
+            f"AND {COMPLETED_AT.replace('t.', a + '.')} >= {SINCE}))")
+
+
+def _current_stays(scope: Scope) -> str:
+    """A query of the latest stay (until now) of each counted task, in a status not done or
+    closed: task_id, status, kind and the time ``spent`` in the window.
+
+    Migration 0018's index holds these stays in task-id order, as 0013's index holds the
+    unfinished tasks, so the two are read side by side; a stay whose task is not unfinished
+    (done since the window's start, or not counted) is probed by key.
+    """
+    return f"""
+        SELECT h.task_id, h.status, coalesce(h.status_type, 'open') AS kind,
+               now() - greatest(h.changed_at, {SINCE}) AS spent
+          FROM task_status_history h
+          LEFT JOIN clickup_tasks u ON u.id = h.task_id AND NOT u.is_deleted
+               AND {NOT_DONE.replace("t.", "u.")}
+         WHERE h.ended_at IS NULL AND {NOT_DONE.replace("t.", "h.")}
+           AND now() > greatest(h.changed_at, {SINCE})
+           AND CASE WHEN u.id IS NOT NULL THEN NOT u.archived AND {scope.condition("u")}
+                    ELSE EXISTS (SELECT FROM clickup_tasks t
+                                  WHERE t.id = h.task_id AND {_counted("t", scope)}) END"""
+
+
+def _ended_stays(scope: Scope) -> str:
+    """`_current_stays` for the earlier stays that ended inside the window (0018's index of
+    ended stays by end time)."""
+    return f"""
+        SELECT h.task_id, h.status, coalesce(h.status_type, 'open') AS kind,
+               least(h.ended_at, now()) - greatest(h.changed_at, {SINCE}) AS spent
+          FROM task_status_history h JOIN clickup_tasks t ON t.id = h.task_id
+         WHERE h.ended_at IS NOT NULL AND h.ended_at > {SINCE}
+           AND {NOT_DONE.replace("t.", "h.")}
+           AND least(h.ended_at, now()) > greatest(h.changed_at, {SINCE})
+           AND {_counted("t", scope)}"""
+
+
 @reads
 def time_in_status(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
                    since: date | None = None, limit: int = 50) -> Result:
@@ -120,28 +163,28 @@ def time_in_status(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
     limit = check_limit(limit)
     clk = clock(conn, since, default_days=90)
     rows = conn.execute(
-        f"""WITH tasks AS MATERIALIZED (
-                SELECT t.id FROM clickup_tasks t
-                 WHERE {LIVE} AND {NOT_DONE} AND {scope.condition()}
+        f"""WITH cur AS ({_current_stays(scope)}),
+            ended AS ({_ended_stays(scope)}),
+            ended_task AS (
+                SELECT task_id, status, kind, count(*) AS stays, sum(spent) AS spent
+                  FROM ended GROUP BY task_id, status, kind),
+            parts AS (
+                SELECT status, kind, count(*) AS tasks, count(*) AS stays, sum(spent) AS spent
+                  FROM cur GROUP BY status, kind
                 UNION ALL
-                SELECT t.id FROM clickup_tasks t
-                 WHERE {LIVE} AND {DONE} AND {scope.condition()} AND {COMPLETED_AT} >= {SINCE}),
-            stays AS (
-                SELECT h.task_id, h.status, coalesce(h.status_type, 'open') AS kind,
-                       greatest(h.changed_at, {SINCE}) AS entered,
-                       least(coalesce(lead(h.changed_at) OVER (PARTITION BY h.task_id
-                                                               ORDER BY h.changed_at, h.id),
-                                      now()), now()) AS left_at
-                  FROM task_status_history h),
-            per_task AS (
-                SELECT status, kind, count(*) AS stays, sum(left_at - entered) AS spent
-                  FROM stays JOIN tasks ON tasks.id = stays.task_id
-                 WHERE left_at > entered AND kind NOT IN ('done', 'closed')
-                 GROUP BY task_id, status, kind),
+                -- a task counts once per status: not again when its latest stay is there too
+                SELECT e.status, e.kind, count(*) FILTER (WHERE NOT EXISTS (
+                           SELECT FROM task_status_history c
+                            WHERE c.task_id = e.task_id AND c.ended_at IS NULL
+                              AND {NOT_DONE.replace("t.", "c.")} AND c.status = e.status
+                              AND coalesce(c.status_type, 'open') = e.kind
+                              AND now() > greatest(c.changed_at, {SINCE}))),
+                       sum(e.stays), sum(e.spent)
+                  FROM ended_task e GROUP BY e.status, e.kind),
             per_status AS MATERIALIZED (
-                SELECT status, kind, count(*) AS tasks, sum(stays)::bigint AS stays,
+                SELECT status, kind, sum(tasks)::bigint AS tasks, sum(stays)::bigint AS stays,
                        extract(epoch FROM sum(spent)) / 86400 AS days
-                  FROM per_task GROUP BY status, kind),
+                  FROM parts GROUP BY status, kind),
             stats AS (
                 SELECT count(*), round(coalesce(sum(days), 0), 1),
                        (SELECT array[status, round(days / tasks, 1)::text] FROM per_status
@@ -168,32 +211,63 @@ def time_in_status(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
                "is one visit; archived tasks excluded"])
 
 
+def _median(middle: str, count: str) -> str:
+    """SQL: the median of a set from ``middle`` (its values ``v`` at 0-based ranks
+    (``count`` - 1) / 2 and the next) as percentile_cont(0.5) takes it: the middle value, or
+    the two interpolated (lo + (hi - lo) × 0.5), so both answers are the same to the µs."""
+    return f"""(SELECT CASE WHEN s.{count} = 0 THEN NULL
+                        WHEN mod(s.{count}, 2) = 1 THEN min(m.v)
+                        ELSE (max(m.v) - min(m.v)) * 0.5::float8 + min(m.v) END
+                  FROM {middle} m)"""
+
+
+@reads
 def aging(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int = 50) -> Result:
     """List open tasks by how long they have sat in their current status."""
     limit = check_limit(limit)
-    # Percentiles of intervals, turned into days once: converting 50k rows to numeric days
-    # costs more than the rest of the query.
+    # Each part reads an index in order; a parallel scan of the whole table looks cheaper
+    # to the planner and takes longer on a busy server.
+    conn.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
+    open_ = f"{LIVE} AND {NOT_DONE} AND {scope.condition()}"
+    in_status = f"greatest(now() - {ENTERED}, interval '0')"
     rows = conn.execute(
-        f"""WITH open_tasks AS MATERIALIZED (
-                SELECT t.id, t.status, coalesce(t.status_type, 'open') AS kind,
-                       now() - t.date_created AS age,
-                       greatest(now() - {ENTERED}, interval '0') AS in_status
-                  FROM clickup_tasks t
-                 WHERE {LIVE} AND {NOT_DONE} AND {scope.condition()}),
-            stats AS (
-                SELECT count(*), count(*) FILTER (WHERE kind = 'open'),
-                       count(*) FILTER (WHERE kind <> 'open'),
-                       {days(pct_of("age"))}, {days(pct_of("in_status"))},
-                       count(*) FILTER (WHERE in_status > interval '14 days'),
-                       count(*) FILTER (WHERE in_status > interval '30 days')
-                  FROM open_tasks)
-            SELECT stats.*, r.* FROM stats LEFT JOIN LATERAL (
-                SELECT o.id, t.name, o.status, o.kind, {days("o.in_status")},
-                       {days("o.age")}, {ASSIGNEES}
-                  FROM (SELECT * FROM open_tasks
-                         ORDER BY in_status DESC, id LIMIT %(limit)s) o
-                  JOIN clickup_tasks t ON t.id = o.id
-                 ORDER BY o.in_status DESC, o.id) r ON true""",
+        f"""WITH stats AS MATERIALIZED (
+                SELECT count(*) AS n,
+                       count(*) FILTER (WHERE coalesce(t.status_type, 'open') = 'open') AS fresh,
+                       count(*) FILTER (WHERE coalesce(t.status_type, 'open') <> 'open')
+                           AS active,
+                       count(t.date_created) AS aged,
+                       count(*) FILTER (WHERE {in_status} > interval '14 days') AS over14,
+                       count(*) FILTER (WHERE {in_status} > interval '30 days') AS over30
+                  FROM clickup_tasks t WHERE {open_}),
+            -- the middle two of each ordering, read in the order of an index
+            age_mid AS (
+                SELECT now() - t.date_created AS v FROM clickup_tasks t
+                 WHERE {open_} AND t.date_created IS NOT NULL
+                 ORDER BY t.date_created DESC
+                OFFSET (SELECT (aged - 1) / 2 FROM stats) LIMIT 2),
+            status_mid AS (
+                SELECT {in_status} AS v FROM clickup_tasks t WHERE {open_}
+                 ORDER BY {ENTERED} DESC NULLS FIRST
+                OFFSET (SELECT (n - 1) / 2 FROM stats) LIMIT 2),
+            mids AS MATERIALIZED (
+                SELECT {days(_median("age_mid", "aged"))} AS age50,
+                       {days(_median("status_mid", "n"))} AS status50 FROM stats s),
+            -- oldest in status first: those waiting since before now in the index's order,
+            -- then the few at zero days (entered now or later, or never dated), by id below
+            top AS (
+                (SELECT t.id FROM clickup_tasks t WHERE {open_} AND {ENTERED} < now()
+                  ORDER BY {ENTERED}, t.id LIMIT %(limit)s)
+                UNION ALL
+                SELECT t.id FROM clickup_tasks t WHERE {open_} AND {ENTERED} >= now()
+                UNION ALL
+                SELECT t.id FROM clickup_tasks t WHERE {open_} AND {ENTERED} IS NULL)
+            SELECT s.n, s.fresh, s.active, m.age50, m.status50, s.over14, s.over30, r.*
+              FROM stats s CROSS JOIN mids m LEFT JOIN LATERAL (
+                SELECT t.id, t.name, t.status, coalesce(t.status_type, 'open'),
+                       {days(in_status)}, {days("now() - t.date_created")}, {ASSIGNEES}
+                  FROM top JOIN clickup_tasks t ON t.id = top.id
+                 ORDER BY {in_status} DESC, t.id LIMIT %(limit)s) r ON true""",
         {**scope.params, "limit": limit}).fetchall()
     (total, not_started, active, age50, status50, over14, over30), table = split(rows, 7)
     return Result.table(
