@@ -72,15 +72,27 @@ def _by_assignee(conn: psycopg.Connection, args: dict[str, Any], base: str,
     return {user: (value, list(found or [])) for user, value, found in rows}
 
 
-LIVE_TASK = "LEFT JOIN clickup_tasks t ON t.id = {ref} AND NOT t.is_deleted AND NOT t.archived"
-"""Join the live, unarchived task of a time entry or comment (``{ref}``: its task id)."""
+def live_task(ref: str, *, probe: bool = True) -> str:
+    """Join the live, unarchived task ``t`` of a time entry or comment (``ref``: its task id).
+
+    ``probe`` reads each one by key: a day's entries are a couple of thousand, and a hash of
+    a Space's tasks reads 25k rows; a week's entries outnumber them, and the hash wins.
+    """
+    if not probe:
+        return f"LEFT JOIN clickup_tasks t ON t.id = {ref} AND NOT t.is_deleted AND NOT t.archived"
+    return f"""LEFT JOIN LATERAL (
+                  SELECT t.id, t.name, t.list_id, t.folder_id, t.space_id FROM clickup_tasks t
+                   WHERE t.id = {ref} AND NOT t.is_deleted AND NOT t.archived OFFSET 0) t
+                ON true"""
+
+
 ARCHIVED_TASK = "a.archived AND NOT a.is_deleted"
 """An archived task ``a`` whose time does not count (the WHERE clause of migration 0016's
 index: keep them the same)."""
 
 
 def entry_scope(scope: Scope, task_ref: str) -> str:
-    """Condition on time entries or comments (``t``: their task, joined by `LIVE_TASK`).
+    """Condition on time entries or comments (``t``: their task, joined by `live_task`).
 
     As `time_tracked` counts: those on live, unarchived tasks in scope, and in the
     Workspace also those on no task (``task_ref`` IS NULL: meetings, List comments).
@@ -102,7 +114,8 @@ def hours_by_person(conn: psycopg.Connection, scope: Scope, days: dict[str, Any]
                       OR (EXISTS (SELECT FROM clickup_tasks k WHERE k.id = e.task_id)
                           AND NOT EXISTS (SELECT FROM clickup_tasks a WHERE a.id = e.task_id
                                                  AND {ARCHIVED_TASK})))"""
-    joined = LIVE_TASK.format(ref="e.task_id") if names or scope.kind != "workspace" else ""
+    one_day = days["end"] - days["start"] <= timedelta(days=1)
+    joined = live_task("e.task_id", probe=one_day) if names or scope.kind != "workspace" else ""
     return _tally(
         conn, {**scope.params, **days}, who="e.user_id",
         amount=f"round(coalesce(sum({ENTRY_MS}), 0) / 3600000.0, 2)",
@@ -116,7 +129,7 @@ def comments_by_person(conn: psycopg.Connection, scope: Scope, days: dict[str, A
     """Comments written in the `span` ``days``, per author and in total."""
     return _tally(
         conn, {**scope.params, **days}, who="c.user_id", amount="count(*)",
-        source=f"""FROM comments c {LIVE_TASK.format(ref='c.task_id')}
+        source=f"""FROM comments c {live_task('c.task_id')}
                    WHERE NOT c.is_deleted AND {between('c.date')}
                      AND {entry_scope(scope, 'c.task_id')}""")
 
@@ -140,28 +153,34 @@ def open_by_person_each(conn: psycopg.Connection, scope: Scope,
     """`open_by_person` for each of ``conditions``, in one pass over the open tasks and one
     assignee probe per task (two passes read a Space's open tasks twice)."""
     hits = ", ".join(f"coalesce({c}, false)" for c in conditions)
+    # Names are read last, for the three shown per person: the open tasks themselves come
+    # from an index without them (a Space's ~10k matching rows never leave it).
     rows = conn.execute(
         f"""WITH base AS MATERIALIZED (
-                SELECT t.id, t.name, t.date_updated AS recency, ARRAY[{hits}] AS hit
+                SELECT t.id, t.date_updated AS recency, ARRAY[{hits}] AS hit
                   FROM clickup_tasks t
                  WHERE {open_task()} AND {scope.condition()}
                    AND ({' OR '.join(f'({c})' for c in conditions)})),
-            kinds AS (SELECT base.*, k.kind FROM base,
-                             generate_subscripts(base.hit, 1) AS k(kind)
-                       WHERE base.hit[k.kind]),
-            pairs AS (SELECT kinds.kind, a.user_id, kinds.name,
-                             row_number() OVER (PARTITION BY kinds.kind, a.user_id
-                                                ORDER BY kinds.recency DESC, kinds.id) AS n
-                        FROM kinds LEFT JOIN LATERAL (
-                             -- probed per task by key, as in `_by_assignee`
-                             SELECT a.user_id FROM task_assignees a
-                              WHERE a.task_id = kinds.id OFFSET 0) a ON true)
-            SELECT kind, user_id, max(n), array_agg(name ORDER BY n) FILTER (WHERE n <= 3)
-              FROM pairs GROUP BY kind, user_id
+            owners AS (SELECT base.*, a.user_id FROM base LEFT JOIN LATERAL (
+                           -- probed per task by key, as in `_by_assignee`
+                           SELECT a.user_id FROM task_assignees a
+                            WHERE a.task_id = base.id OFFSET 0) a ON true),
+            ranked AS (SELECT k.kind, o.user_id, o.id,
+                              row_number() OVER (PARTITION BY k.kind, o.user_id
+                                                 ORDER BY o.recency DESC, o.id) AS n
+                         FROM owners o, generate_subscripts(o.hit, 1) AS k(kind)
+                        WHERE o.hit[k.kind]),
+            per AS (SELECT kind, user_id, max(n) AS n,
+                           array_agg(id ORDER BY n) FILTER (WHERE n <= 3) AS ids
+                      FROM ranked GROUP BY kind, user_id)
+            SELECT per.kind, per.user_id, per.n,
+                   ARRAY(SELECT t.name FROM unnest(per.ids) WITH ORDINALITY AS u(id, i)
+                           JOIN clickup_tasks t ON t.id = u.id ORDER BY u.i)
+              FROM per
             UNION ALL
-            SELECT k.kind, %(total_key)s, count(kinds.id), NULL
+            SELECT k.kind, %(total_key)s, count(base.id), NULL
               FROM generate_series(1, %(kinds)s) AS k(kind)
-              LEFT JOIN kinds ON kinds.kind = k.kind GROUP BY k.kind""",
+              LEFT JOIN base ON base.hit[k.kind] GROUP BY k.kind""",
         params(scope, total_key=TOTAL, kinds=len(conditions))).fetchall()
     tallies: list[Tally] = [{} for _ in conditions]
     for kind, user, value, found in rows:
@@ -262,9 +281,15 @@ def overdue_at(conn: psycopg.Connection, scope: Scope, end: date,
                  WHERE {open_task()} AND {scope.condition()}
                    AND t.due_date < {cutoff} AND t.date_created < {cutoff}
                 UNION ALL
-                SELECT t.id, t.due_date FROM clickup_tasks t
-                 WHERE {finished_task()} AND {scope.condition()} AND {DONE_AT} >= {cutoff}
-                   AND t.due_date < {cutoff} AND t.date_created < {cutoff})
+                -- completed since: found by completion time (a week's worth) before the
+                -- scope is tested, not by reading the scope's every task
+                SELECT t.id, t.due_date FROM (
+                       SELECT t.id, t.list_id, t.folder_id, t.space_id, t.due_date,
+                              t.date_created
+                         FROM clickup_tasks t
+                        WHERE {finished_task()} AND {DONE_AT} >= {cutoff} OFFSET 0) t
+                 WHERE {scope.condition()} AND t.due_date < {cutoff}
+                   AND t.date_created < {cutoff})
             SELECT p.id, t.name, %(end)s::date - 1 - {local_date('p.due_date')}, p.total
               FROM (SELECT late.*, count(*) OVER () AS total FROM late
                      ORDER BY late.due_date, late.id LIMIT %(limit)s) p
