@@ -10,9 +10,8 @@ to the day it started on. Definitions: docs/metrics/time-and-workload.md.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
-from statistics import median
 from typing import Any, Literal, ParamSpec, TypeVar
 
 import psycopg
@@ -84,6 +83,17 @@ def local_clock(conn: psycopg.Connection) -> tuple[str, date]:
     return row[0], row[1]
 
 
+def local_now(conn: psycopg.Connection) -> tuple[str, date, datetime]:
+    """`local_clock` and the transaction's ``now()``. A query given ``now()`` as a value
+    (``%(now)s``, the same instant within a transaction) is planned from the column's
+    statistics; written as ``now()``, a range up to it is guessed at a fraction of a percent
+    of the rows, and a month of done tasks gets a plan made for a few hundred."""
+    row = conn.execute("SELECT cs_timezone(), (now() AT TIME ZONE cs_timezone())::date, now()"
+                       ).fetchone()
+    assert row is not None
+    return row[0], row[1], row[2]
+
+
 def local_window(since: Any, until: Any, *, today: date,
                  default_days: int) -> tuple[date, date]:
     """(since, until), local dates, inclusive; by default the ``default_days`` to today."""
@@ -109,7 +119,7 @@ _NO_TASK_OK = ("person", "day", "week")
 _GROUPS: dict[str, tuple[str, str, list[str], str, str, str]] = {
     "person": ("p.user_id::text", "NULL", ["person"], PERSON_NAME.format(uid="g.k"),
                "LEFT JOIN employees emp ON emp.clickup_user_id = g.k::bigint",
-               "g.ms DESC, g.k"),
+               "g.ms DESC, g.k::text"),
     "task": ("p.task_id", "NULL", ["task_id", "task", "list"], "g.k, tk.name, l.name",
              "LEFT JOIN clickup_tasks tk ON tk.id = g.k LEFT JOIN lists l ON l.id = tk.list_id",
              "g.ms DESC, g.k"),
@@ -200,6 +210,60 @@ PRE_SUMS = f"""
 ``{tasks}`` joins (all when empty), summed per person, task and period (``{period}``)."""
 
 
+def person_sums_sql(scope: Scope, *, no_task: bool) -> str:
+    """CTEs ``pre`` (`PRE_SUMS`, read once, so not materialized) and ``g``: per person
+    (``k``; ``k2`` NULL) the ms, intervals, tasks, running timers and ms on no task, over the
+    intervals `task_sums_sql` counts. Pairs are one row per (person, task), so a person's
+    tasks are their pairs on a live task, no distinct count; the Workspace tells live,
+    deleted and other tasks apart with two hash probes per pair, rather than carrying every
+    pair through a join, a union and a second grouping (~210 -> ~85 ms on a month of 1M)."""
+    workspace = scope.kind == "workspace"
+    tasks = "" if workspace else \
+        f"JOIN clickup_tasks t ON t.id = e.task_id AND {LIVE} AND {scope.condition('t')}"
+    pre = PRE_SUMS.format(period="NULL", tasks=tasks)
+    if not workspace:
+        return f"""pre AS ({pre}),
+            g AS (SELECT p.user_id AS k, NULL AS k2, sum(p.ms) AS ms, sum(p.n)::bigint AS n,
+                         1 AS people, count(*) AS tasks, sum(p.running) AS running,
+                         0 AS no_task
+                    FROM pre p GROUP BY p.user_id)"""
+    keep = "OR p.task_id IS NULL OR d.id IS NOT NULL" if no_task else ""
+    return f"""pre AS ({pre}),
+            g AS (SELECT p.user_id AS k, NULL AS k2, sum(p.ms) AS ms, sum(p.n)::bigint AS n,
+                         1 AS people, count(l.id) AS tasks, sum(p.running) AS running,
+                         coalesce(sum(p.ms) FILTER (WHERE l.id IS NULL), 0) AS no_task
+                    FROM pre p
+                    LEFT JOIN clickup_tasks l ON l.id = p.task_id
+                         AND NOT l.is_deleted AND NOT l.archived
+                    LEFT JOIN clickup_tasks d ON d.id = p.task_id AND d.is_deleted
+                   WHERE l.id IS NOT NULL {keep}
+                   GROUP BY p.user_id)"""
+
+
+def _group_sums_sql(scope: Scope, group_by: str, *, no_task: bool) -> str:
+    """CTEs ending in ``g`` (per group: keys ``k``/``k2``, ms, intervals, people, tasks) and
+    ``tot`` (intervals, ms, people, running timers, ms on no task) for `time_tracked`."""
+    if group_by == "person":  # the keys are the people: totals add up the groups
+        return f"""{person_sums_sql(scope, no_task=no_task)},
+                 tot AS (SELECT coalesce(sum(n), 0)::bigint AS n, coalesce(sum(ms), 0) AS ms,
+                              count(*) AS people, coalesce(sum(running), 0)::bigint AS running,
+                              coalesce(sum(no_task), 0) AS no_task
+                         FROM g)"""
+    key, key2 = _GROUPS[group_by][:2]
+    sums = task_sums_sql(scope, no_task=no_task, key=key, key2=key2,
+                         period=_PERIODS.get(group_by, "NULL"))
+    return f"""{sums},
+                 g AS (SELECT k, k2, sum(ms) AS ms, sum(n)::bigint AS n,
+                              count(DISTINCT user_id) AS people,
+                              count(DISTINCT task_id) AS tasks
+                         FROM e GROUP BY k, k2),
+                 tot AS (SELECT coalesce(sum(n), 0)::bigint AS n, coalesce(sum(ms), 0) AS ms,
+                              count(DISTINCT user_id) AS people,
+                              coalesce(sum(running), 0)::bigint AS running,
+                              coalesce(sum(ms) FILTER (WHERE task_id IS NULL), 0) AS no_task
+                         FROM e)"""
+
+
 @reads
 def time_tracked(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
                  group_by: GroupBy = "person", since: date | None = None,
@@ -211,23 +275,12 @@ def time_tracked(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
     who = check_person(conn, person)
     tz, today = local_clock(conn)
     first, last = local_window(since, until, today=today, default_days=30)
-    key, key2, label_cols, labels, joins, order = _GROUPS[group_by]
+    label_cols, labels, joins, order = _GROUPS[group_by][2:]
     no_task = scope.kind == "workspace" and group_by in _NO_TASK_OK
-    sums = task_sums_sql(scope, no_task=no_task, key=key, key2=key2,
-                         period=_PERIODS.get(group_by, "NULL"))
     params = {**scope.params, "tz": tz, "since": first, "after": last + timedelta(days=1),
               "user_id": who.user_id if who else None, "limit": limit}
     found = conn.execute(
-        f"""WITH {sums},
-                 g AS (SELECT k, k2, sum(ms) AS ms, sum(n)::bigint AS n,
-                              count(DISTINCT user_id) AS people,
-                              count(DISTINCT task_id) AS tasks
-                         FROM e GROUP BY k, k2),
-                 tot AS (SELECT coalesce(sum(n), 0)::bigint AS n, coalesce(sum(ms), 0) AS ms,
-                              count(DISTINCT user_id) AS people,
-                              coalesce(sum(running), 0)::bigint AS running,
-                              coalesce(sum(ms) FILTER (WHERE task_id IS NULL), 0) AS no_task
-                         FROM e)
+        f"""WITH {_group_sums_sql(scope, group_by, no_task=no_task)}
             SELECT tot.n, {HOURS.format(ms="tot.ms")}, tot.people, tot.running,
                    {HOURS.format(ms="tot.no_task")}, r.*
               FROM tot LEFT JOIN LATERAL (
@@ -351,48 +404,68 @@ def task_time_breakdown(conn: psycopg.Connection, task_id: str, *, limit: int = 
 
 
 # -- estimates against time tracked ------------------------------------------------------------
-def _measured(conn: psycopg.Connection, scope: Scope, params: dict[str, Any], *,
-              user_id: int | None = None) -> list[Any]:
-    """Done tasks finished since ``since`` with an estimate of their own, assigned to
-    ``user_id`` if given: (id, name, local done date, rolled-up estimate ms, rolled-up
-    tracked ms, assignee ids); rolled up means own + subtasks at every level."""
-    # One person's tasks: from their assignments (a few thousand), not from every done task.
-    # OFFSET 0 plans it apart: the estimate of tasks done in a window is often far too low.
-    tasks = "clickup_tasks t" if user_id is None else (
-        "(SELECT t.* FROM task_assignees a JOIN clickup_tasks t ON t.id = a.task_id "
-        "WHERE a.user_id = %(user_id)s OFFSET 0) t")
-    params = {**params, "user_id": user_id}
-    return conn.execute(
-        f"""WITH RECURSIVE done AS MATERIALIZED (
-                SELECT t.id, t.name, coalesce(t.date_done, t.date_closed) AS done_at,
-                       t.time_estimate_ms AS est
-                  FROM {tasks}
-                 WHERE {LIVE} AND t.status_type IN {DONE} AND t.time_estimate_ms > 0
-                   AND {scope.condition("t")}
-                   AND coalesce(t.date_done, t.date_closed) >= {LOCAL_START.format(name="since")}
-                   AND coalesce(t.date_done, t.date_closed) < now()),
-            tree AS (SELECT id AS root, id, est FROM done
-                     UNION
-                     SELECT tree.root, c.id, c.time_estimate_ms FROM clickup_tasks c
-                       JOIN tree ON c.parent_id = tree.id WHERE NOT c.is_deleted),
-            sums AS (SELECT tree.root, sum(tree.est) AS est,
-                            coalesce(sum({TASK_MS}), 0) AS tracked
-                       FROM tree LEFT JOIN task_time_totals tt ON tt.task_id = tree.id
-                      GROUP BY tree.root)
-            SELECT done.id, done.name, (done.done_at AT TIME ZONE %(tz)s)::date,
-                   sums.est::bigint, sums.tracked::bigint,
-                   ARRAY(SELECT a.user_id FROM task_assignees a WHERE a.task_id = done.id
-                          ORDER BY a.user_id)
-              FROM done JOIN sums ON sums.root = done.id""", params).fetchall()
+def _measured_sql(scope: Scope, *, one_person: bool = False) -> str:
+    """CTEs ``done``: live tasks in scope done (date done, else closed) from ``%(since)s`` to
+    now with an estimate of their own (only ``%(user_id)s``'s when ``one_person``); and ``m``:
+    those with time tracked, as (root, estimate ms, tracked ms, ratio ``r``), both rolled up
+    over subtasks at every level. Few tasks have subtasks, so only their subtrees are walked
+    (``below``: every live task under a done one, the walk stopping at a cycle, and the root
+    itself left out if a cycle leads back to it). ``r`` is float8 ÷ float8, the same double
+    as Python's int ÷ int, so the medians and bands below match one computed in Python."""
+    # One person's tasks: their assignments (a few thousand), not every done task.
+    mine = ("AND t.id IN (SELECT a.task_id FROM task_assignees a "
+            "WHERE a.user_id = %(user_id)s)") if one_person else ""
+    done_at = "coalesce(t.date_done, t.date_closed)"
+    return f"""
+        done AS MATERIALIZED (
+            SELECT t.id, {done_at} AS done_at, t.time_estimate_ms AS est
+              FROM clickup_tasks t
+             WHERE {LIVE} AND t.status_type IN {DONE} AND t.time_estimate_ms > 0
+               AND {scope.condition("t")} {mine}
+               AND {done_at} >= {LOCAL_START.format(name="since")} AND {done_at} < %(now)s),
+        below AS (SELECT d.id AS root, c.id, c.time_estimate_ms AS est
+                    FROM done d JOIN clickup_tasks c ON c.parent_id = d.id
+                   WHERE NOT c.is_deleted AND c.parent_id IS NOT NULL
+                  UNION
+                  SELECT b.root, c.id, c.time_estimate_ms
+                    FROM below b JOIN clickup_tasks c ON c.parent_id = b.id
+                   WHERE NOT c.is_deleted AND c.parent_id IS NOT NULL),
+        subs AS (SELECT b.root, sum(b.est) AS est, sum({TASK_MS}) AS ms
+                   FROM below b LEFT JOIN task_time_totals tt ON tt.task_id = b.id
+                  WHERE b.id <> b.root GROUP BY b.root),
+        m AS MATERIALIZED (
+            SELECT s.*, s.tracked::float8 / s.est::float8 AS r
+              FROM (SELECT d.id AS root, (d.est + coalesce(subs.est, 0))::bigint AS est,
+                           (coalesce({TASK_MS}, 0) + coalesce(subs.ms, 0))::bigint AS tracked
+                      FROM done d LEFT JOIN task_time_totals tt ON tt.task_id = d.id
+                      LEFT JOIN subs ON subs.root = d.id) s
+             WHERE s.tracked > 0)"""
 
 
-def _ratio_stats(ratios: list[float]) -> tuple[float | None, float, int, int]:
-    """(median, percent within 0.8–1.2, over 1.2, under 0.8) of tracked ÷ estimate ratios."""
-    if not ratios:
-        return None, 0.0, 0, 0
-    within = sum(0.8 <= r <= 1.2 for r in ratios)
-    return (round(median(ratios), 2), round(100 * within / len(ratios), 1),
-            sum(r > 1.2 for r in ratios), sum(r < 0.8 for r in ratios))
+RATIO_STATS = """count(*)::int AS n,
+       ((array_agg(m.r ORDER BY m.r))[(count(*)::int + 1) / 2]
+        + (array_agg(m.r ORDER BY m.r))[count(*)::int / 2 + 1]) / 2 AS mid,
+       count(*) FILTER (WHERE m.r >= 0.8::float8 AND m.r <= 1.2::float8) AS within,
+       count(*) FILTER (WHERE m.r > 1.2::float8) AS over,
+       count(*) FILTER (WHERE m.r < 0.8::float8) AS under,
+       coalesce(sum(m.est), 0) AS est, coalesce(sum(m.tracked), 0) AS tracked"""
+"""Over rows of ``m``: count, median ratio (the middle one, or the mean of the two middle
+ones, as `statistics.median`), tasks within 0.8–1.2, over 1.2, under 0.8, estimate and
+tracked ms. Seven columns, read by `_stats`."""
+
+
+def _stats(row: Sequence[Any]) -> tuple[int, float | None, float, int, int, float, float]:
+    """(tasks, median ratio to 0.01, percent within 20 percent, over, under, estimate hours,
+    tracked hours) from the seven columns of `RATIO_STATS`."""
+    n, mid, within, over, under, est, tracked = row
+    return (n, round(mid, 2) if n else None, round(100 * within / n, 1) if n else 0.0,
+            over, under, int(est) / 3_600_000, int(tracked) / 3_600_000)
+
+
+USER_NAME = ("CASE WHEN emp.clickup_user_id IS NULL THEN 'user ' || a.user_id "
+             "ELSE coalesce(nullif(emp.name, ''), a.user_id::text) END")
+"""A person's name for the accuracy tables: their member name, else their id; 'user <id>'
+when they are not a member."""
 
 
 def accuracy_of(conn: psycopg.Connection, who: Person, *, since: date | None = None
@@ -400,26 +473,38 @@ def accuracy_of(conn: psycopg.Connection, who: Person, *, since: date | None = N
     """(since, the person's row of `estimation_accuracy` by person as a dict, or {} when
     none of their tasks was measured), reading only the tasks assigned to them: a
     person's summary need not measure the whole Workspace to show one row of it."""
-    tz, today = local_clock(conn)
+    tz, today, now = local_now(conn)
     first, _ = local_window(since, None, today=today, default_days=90)
-    # A few thousand rows by index: the default page cost (a disk's) picks a full scan of
-    # every task and every task total instead, twice as slow on a cached database.
-    before = conn.execute("SELECT current_setting('random_page_cost'), "
-                          "set_config('random_page_cost', '1.1', true)").fetchone()
-    assert before is not None
-    tasks = _measured(conn, WORKSPACE, {"tz": tz, "since": first}, user_id=who.user_id)
-    conn.execute("SELECT set_config('random_page_cost', %s, true)", (before[0],))
-    ratios = [t[4] / t[3] for t in tasks if t[4] > 0]
-    if not ratios:
+    row = conn.execute(
+        f"""WITH RECURSIVE {_measured_sql(WORKSPACE, one_person=True)}
+            SELECT {RATIO_STATS} FROM m""",
+        {"tz": tz, "since": first, "now": now, "user_id": who.user_id}).fetchone()
+    assert row is not None
+    if not row[0]:
         return first, {}
-    mid, within, over, under = _ratio_stats(ratios)
-    return first, {"tasks": len(ratios), "median_ratio": mid, "within_20_percent": within,
+    tasks, mid, within, over, under, _, _ = _stats(row)
+    return first, {"tasks": tasks, "median_ratio": mid, "within_20_percent": within,
                    "over": over, "under": under}
 
 
-def _names(conn: psycopg.Connection) -> dict[int, str]:
-    return {r[0]: r[1] or str(r[0]) for r in conn.execute(
-        "SELECT clickup_user_id, name FROM employees")}
+_ACCURACY_ROWS = {
+    "person": f"""SELECT CASE WHEN a.user_id IS NULL THEN '(unassigned)' ELSE {USER_NAME} END,
+                         a.n, a.mid, a.within, a.over, a.under, a.est, a.tracked
+                    FROM (SELECT a.user_id, {RATIO_STATS}
+                            FROM m LEFT JOIN task_assignees a ON a.task_id = m.root
+                           GROUP BY a.user_id) a
+                    LEFT JOIN employees emp ON emp.clickup_user_id = a.user_id""",
+    "task": f"""SELECT m.root, k.name, ARRAY(
+                           SELECT {USER_NAME} FROM task_assignees a
+                             LEFT JOIN employees emp ON emp.clickup_user_id = a.user_id
+                            WHERE a.task_id = m.root),
+                       (done.done_at AT TIME ZONE %(tz)s)::date, m.est, m.tracked, m.r
+                  FROM (SELECT m.* FROM m ORDER BY m.r DESC, m.root COLLATE "C"
+                         LIMIT %(limit)s) m
+                  JOIN done ON done.id = m.root JOIN clickup_tasks k ON k.id = m.root""",
+}
+"""The rows shown: per person (a task's ratio counts for each assignee), or the ``limit``
+tasks with the highest ratio (ties by id, in Python's order)."""
 
 
 @reads
@@ -430,36 +515,30 @@ def estimation_accuracy(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
     per person or per task."""
     scope, limit = check_scope(scope), check_limit(limit)
     check_choice(group_by, "group_by", ("person", "task"))
-    tz, today = local_clock(conn)
+    tz, today, now = local_now(conn)
     first, _ = local_window(since, None, today=today, default_days=90)
-    tasks = _measured(conn, scope, {**scope.params, "tz": tz, "since": first})
-    measured = sorted(((t[4] / t[3], t) for t in tasks if t[4] > 0),
-                      key=lambda x: (-x[0], x[1][0]))
-    ratios = [r for r, _ in measured]
-    mid, within, over, under = _ratio_stats(ratios)
-    summary = {"tasks_measured": len(measured), "median_ratio": mid,
+    found = conn.execute(
+        f"""WITH RECURSIVE {_measured_sql(scope)},
+                 tot AS (SELECT (SELECT count(*) FROM done) AS done, {RATIO_STATS} FROM m)
+            SELECT tot.*, r.* FROM tot LEFT JOIN ({_ACCURACY_ROWS[group_by]}) r ON true""",
+        {**scope.params, "tz": tz, "since": first, "now": now, "limit": limit}).fetchall()
+    n, mid, within, over, under, est, tracked = _stats(found[0][1:8])
+    summary = {"tasks_measured": n, "median_ratio": mid,
                "within_20_percent": within, "over_estimate": over, "under_estimate": under,
-               "estimate_hours": sum(t[3] for _, t in measured) / 3_600_000,
-               "tracked_hours": sum(t[4] for _, t in measured) / 3_600_000,
-               "estimated_but_untracked": len(tasks) - len(measured), "since": first}
-    names = _names(conn)
+               "estimate_hours": est, "tracked_hours": tracked,
+               "estimated_but_untracked": found[0][0] - n, "since": first}
+    rows = [r[8:] for r in found if r[8] is not None]
     if group_by == "task":
         columns = ["task_id", "task", "assignees", "done", "estimate_hours", "tracked_hours",
                    "ratio"]
-        table = [(t[0], t[1], ", ".join(sorted(names.get(u, str(u)) for u in t[5])), t[2],
-                  t[3] / 3_600_000, t[4] / 3_600_000, round(r, 2)) for r, t in measured]
+        table = [(tid, name, ", ".join(sorted(who)), day, e / 3_600_000, t / 3_600_000,
+                  round(r, 2)) for tid, name, who, day, e, t, r in
+                 sorted(rows, key=lambda row: (-row[6], row[0]))]
     else:
         columns = ["person", "tasks", "median_ratio", "within_20_percent", "over", "under",
                    "estimate_hours", "tracked_hours"]
-        per: dict[int | None, list[tuple[float, Any]]] = {}
-        for r, t in measured:
-            for uid in t[5] or [None]:
-                per.setdefault(uid, []).append((r, t))
-        table = sorted(
-            ((names.get(uid, f"user {uid}") if uid else "(unassigned)", len(items),
-              *_ratio_stats([r for r, _ in items]),
-              sum(t[3] for _, t in items) / 3_600_000, sum(t[4] for _, t in items) / 3_600_000)
-             for uid, items in per.items()), key=lambda row: (-row[1], row[0]))
+        table = sorted(((r[0], *_stats(r[1:])) for r in rows),
+                       key=lambda row: (-row[1], row[0]))
     notes = ["ratio = hours tracked ÷ hours estimated, both rolled up over subtasks at every "
              "level; 1.0 is exact, within 20 percent means 0.8–1.2",
              f"tasks done (date done, else date closed) from {first} to now, live and "
@@ -469,4 +548,5 @@ def estimation_accuracy(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
         notes.append("a task's ratio counts for each of its assignees; over/under = tasks "
                      "above 1.2 / below 0.8")
     return Result.table(f"Estimates against time tracked by {group_by} in {scope.label}",
-                        columns, table, limit=limit, summary=summary, notes=notes)
+                        columns, table, limit=limit, summary=summary, notes=notes,
+                        total_rows=n if group_by == "task" else len(table))
