@@ -25,8 +25,8 @@ from .time import (
     PERSON_NAME,
     RUNNING_NOTE,
     TASK_MS,
-    entries_sql,
     local_clock,
+    person_sums_sql,
     reads,
 )
 
@@ -55,21 +55,20 @@ def workload(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int =
                             - coalesce({TASK_MS}, 0)) END AS left_ms
                   FROM clickup_tasks t LEFT JOIN task_time_totals tt ON tt.task_id = t.id
                  WHERE {LIVE} AND {OPEN} AND {scope.condition("t")}),
-            j AS MATERIALIZED (SELECT o.*, a.user_id FROM o
-                                 LEFT JOIN task_assignees a ON a.task_id = o.id),
-            per AS (SELECT j.user_id, count(*) AS open,
-                           count(*) FILTER (WHERE j.status_type = 'custom') AS doing,
-                           count(*) FILTER (WHERE j.due_date < now()) AS overdue,
-                           count(*) FILTER (WHERE j.due_date >= now() AND j.due_date
-                                            < {LOCAL_START.format(name="next_week")}) AS soon,
-                           coalesce(sum(j.left_ms), 0) AS left_ms,
-                           count(*) FILTER (WHERE j.left_ms IS NULL) AS no_estimate
-                      FROM j WHERE j.user_id IS NOT NULL GROUP BY j.user_id),
-            recent AS (SELECT e.user_id, sum(e.ms) AS ms
-                         FROM ({entries_sql(scope, no_task=scope.kind == "workspace")}) e
-                        GROUP BY e.user_id),
+            per AS MATERIALIZED (
+                SELECT a.user_id, count(*) AS open,
+                       count(*) FILTER (WHERE o.status_type = 'custom') AS doing,
+                       count(*) FILTER (WHERE o.due_date < now()) AS overdue,
+                       count(*) FILTER (WHERE o.due_date >= now() AND o.due_date
+                                        < {LOCAL_START.format(name="next_week")}) AS soon,
+                       coalesce(sum(o.left_ms), 0) AS left_ms,
+                       count(*) FILTER (WHERE o.left_ms IS NULL) AS no_estimate
+                  FROM o LEFT JOIN task_assignees a ON a.task_id = o.id
+                 GROUP BY a.user_id),
+            {person_sums_sql(scope, no_task=scope.kind == "workspace")},
             tot AS (SELECT count(*) AS open,
-                           (SELECT count(*) FROM j WHERE j.user_id IS NULL) AS unassigned,
+                           coalesce((SELECT per.open FROM per WHERE per.user_id IS NULL), 0)
+                               AS unassigned,
                            count(*) FILTER (WHERE o.status_type = 'custom') AS doing,
                            count(*) FILTER (WHERE o.due_date < now()) AS overdue,
                            coalesce(sum(o.left_ms), 0) AS left_ms
@@ -83,9 +82,10 @@ def workload(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int =
                           {HOURS.format(ms="coalesce(per.left_ms, 0)")} AS left_h,
                           coalesce(per.no_estimate, 0),
                           {HOURS.format(ms="coalesce(recent.ms, 0)")}
-                     FROM (SELECT user_id FROM per UNION SELECT user_id FROM recent) u
+                     FROM (SELECT user_id FROM per WHERE user_id IS NOT NULL
+                           UNION SELECT k FROM g) u
                      LEFT JOIN per ON per.user_id = u.user_id
-                     LEFT JOIN recent ON recent.user_id = u.user_id
+                     LEFT JOIN g recent ON recent.k = u.user_id
                      LEFT JOIN employees emp ON emp.clickup_user_id = u.user_id) p ON true
              ORDER BY p.open DESC, p.left_h DESC, p.person""", params).fetchall()
     people = [r[5:] for r in rows if r[5] is not None]
