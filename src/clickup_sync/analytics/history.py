@@ -126,9 +126,9 @@ def _current_stays(scope: Scope) -> str:
     """A query of the latest stay (until now) of each counted task, in a status not done or
     closed: task_id, status, kind and the time ``spent`` in the window.
 
-    Migration 0018's index holds these stays in task-id order, as 0013's index holds the
-    unfinished tasks, so the two are read side by side; a stay whose task is not unfinished
-    (done since the window's start, or not counted) is probed by key.
+    Migration 0018's index holds these stays, one per task, and 0013's index the unfinished
+    tasks, so neither the history nor the tasks are read whole or ordered; a stay whose task
+    is not unfinished (done since the window's start, or not counted) is probed by key.
     """
     return f"""
         SELECT h.task_id, h.status, coalesce(h.status_type, 'open') AS kind,
