@@ -256,12 +256,16 @@ def aging(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int = 50
             -- oldest in status first: those waiting since before now in the index's order,
             -- then the few at zero days (entered now or later, or never dated), by id below
             top AS (
-                (SELECT t.id FROM clickup_tasks t WHERE {open_} AND {ENTERED} < now()
-                  ORDER BY {ENTERED}, t.id LIMIT %(limit)s)
-                UNION ALL
-                SELECT t.id FROM clickup_tasks t WHERE {open_} AND {ENTERED} >= now()
-                UNION ALL
-                SELECT t.id FROM clickup_tasks t WHERE {open_} AND {ENTERED} IS NULL)
+                SELECT x.id FROM (
+                    (SELECT t.id, {ENTERED} AS e FROM clickup_tasks t
+                      WHERE {open_} AND {ENTERED} < now()
+                      ORDER BY {ENTERED}, t.id LIMIT %(limit)s)
+                    UNION ALL
+                    SELECT t.id, {ENTERED} FROM clickup_tasks t
+                     WHERE {open_} AND {ENTERED} >= now()
+                    UNION ALL
+                    SELECT t.id, NULL FROM clickup_tasks t WHERE {open_} AND {ENTERED} IS NULL) x
+                 ORDER BY greatest(now() - x.e, interval '0') DESC, x.id LIMIT %(limit)s)
             SELECT s.n, s.fresh, s.active, m.age50, m.status50, s.over14, s.over30, r.*
               FROM stats s CROSS JOIN mids m LEFT JOIN LATERAL (
                 SELECT t.id, t.name, t.status, coalesce(t.status_type, 'open'),
