@@ -31,7 +31,7 @@ from .simulator.state import PLAN_LIMITS
 from .store import StoreError, connect, pending, redact, resolve_dsn, runs
 from .store.snapshots import take_snapshot
 from .sync import RunResult
-from .sync.runner import NotConfigured, open_engine, prepare_database
+from .sync.runner import NotConfigured, lower_priority, open_engine, prepare_database
 from .sync.scheduler import run_forever
 from .sync.verify import verify as verify_sync
 
@@ -154,7 +154,8 @@ def sync(full: bool = typer.Option(False, help="Re-read everything and find dele
     Example: clickup-sync sync --full
     """
     settings = _settings()
-    dsn = _database(settings)
+    dsn = _database(settings)  # an embedded server started here keeps full priority
+    lower_priority(settings)  # batch work: API and MCP readers on these cores come first
     result = _run_sync(settings, dsn, full=full, comments=None if all_comments else -1.0,
                        show=not as_json)
     _print_result(result, as_json)

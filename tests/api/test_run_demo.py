@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import queue
 import re
@@ -201,3 +203,22 @@ def test_run_syncs_at_sync_nice_while_its_api_keeps_full_priority(database: str,
         run.stop()
     assert syncing == {max(start, 7)}, "every thread of the schedule's process runs niced"
     assert serving == [start], "the API process keeps the priority run started with"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads niceness from /proc")
+def test_a_one_off_sync_runs_at_sync_nice(database: str, clickup: str) -> None:
+    start = os.getpriority(os.PRIO_PROCESS, 0)
+    sync = subprocess.Popen(
+        [sys.executable, "-m", "clickup_sync.cli", "sync", "--full", "--json"],
+        env={**os.environ, "DATABASE_URL": database, "CLICKUP_API_TOKEN": TOKEN,
+             "CLICKUP_API_URL": clickup, "CLICKUP_TEAM_ID": "", "SYNC_NICE": "5"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: set[int] = set()
+    while sync.poll() is None:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            seen.add(niceness(sync.pid))
+        time.sleep(0.005)
+    out, err = sync.communicate()
+    assert sync.returncode == 0, err
+    assert json.loads(out)["status"] == "ok"
+    assert max(start, 5) in seen, f"niceness seen while syncing: {sorted(seen)}"
