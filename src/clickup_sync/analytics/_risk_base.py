@@ -112,21 +112,19 @@ def scope_first(conn: Any, scope: Scope) -> bool:
     return bool(row and row[0] <= SCOPE_FIRST_MAX)
 
 
-def blocked_ctes(scope: Scope, extra: str = "true", *, first: bool | None = None) -> str:
+def blocked_ctes(scope: Scope, extra: str = "true", *, first: bool = False) -> str:
     """CTE ``b``: the open tasks in scope (passing ``extra``) that are blocked.
 
     Columns: id, name, list_id, status, status_type, priority, due_date, date_updated,
     ``waits_n`` (unfinished tasks it waits on), ``by_status`` (in a blocked-looking workflow
     status) and ``comments`` (its unresolved assigned comments). CTE ``edges`` holds the
     dependency edges (task_id, depends_on) onto unfinished tasks, at least those of ``b``.
-    A Workspace, or a scope for which ``first`` (see `scope_first`; None: a Folder or List)
-    is false, finds candidates in three small sets (dependency edges, open tasks in such a
-    status, assigned comments), never from a scan of all tasks; `blocked_detail` describes
-    a few rows of ``b``.
+    With ``first`` (what `scope_first` says of the scope) the scope's open tasks are listed
+    and probed; otherwise candidates come from three small sets (dependency edges, open
+    tasks in such a status, assigned comments), never from a scan of all tasks.
+    `blocked_detail` describes a few rows of ``b``.
     """
-    if first is None:
-        first = scope.kind in ("folder", "list")
-    found = _scoped_kept(scope) if first and scope.kind != "workspace" else _candidate_kept(scope)
+    found = _scoped_kept(scope) if first else _candidate_kept(scope)
     # Each kept task's row is read by key: its estimate is far off, and a hash join would
     # read every open task to find a few thousand.
     return f"""

@@ -77,10 +77,8 @@ def _as_date(value: Any, name: str) -> date | None:
 def local_clock(conn: psycopg.Connection) -> tuple[str, date]:
     """The configured timezone and today's date in it. Queries bind the timezone once as
     ``%(tz)s``: calling ``cs_timezone()`` per row costs more than the rest of a sum."""
-    row = conn.execute("SELECT cs_timezone(), (now() AT TIME ZONE cs_timezone())::date"
-                       ).fetchone()
-    assert row is not None
-    return row[0], row[1]
+    tz, today, _ = local_now(conn)
+    return tz, today
 
 
 def local_now(conn: psycopg.Connection) -> tuple[str, date, datetime]:
