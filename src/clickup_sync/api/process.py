@@ -73,6 +73,8 @@ def serving_in_process(settings: Settings, dsn: str, host: str = "127.0.0.1",
 
 def _wait_until_answering(child: multiprocessing.process.BaseProcess, report: Connection,
                           url: str, seconds: float) -> None:
+    """Return once ``url`` answers; raise `ApiStartError` with the child's reason if it
+    exits first, or when ``seconds`` pass (the caller stops the child either way)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if not child.is_alive():
@@ -85,7 +87,6 @@ def _wait_until_answering(child: multiprocessing.process.BaseProcess, report: Co
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    _stop(child)
     raise ApiStartError(f"the API did not answer at {url} within {seconds:g} s")
 
 
