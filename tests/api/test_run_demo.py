@@ -91,17 +91,21 @@ def clickup() -> Iterator[str]:
     sim.close()
 
 
-def test_run_serves_the_api_beside_the_schedule(database: str, clickup: str) -> None:
+@pytest.fixture()
+def env(database: str, clickup: str) -> dict[str, str]:
+    """The settings of a command syncing the simulator into the test's database."""
+    return {"DATABASE_URL": database, "CLICKUP_API_TOKEN": TOKEN, "CLICKUP_API_URL": clickup,
+            "CLICKUP_TEAM_ID": ""}
+
+
+def test_run_serves_the_api_beside_the_schedule(database: str, env: dict[str, str]) -> None:
     port = free_port()
-    run = Process(["run", "--port", str(port)],
-                  {"DATABASE_URL": database, "CLICKUP_API_TOKEN": TOKEN,
-                   "CLICKUP_API_URL": clickup, "CLICKUP_TEAM_ID": "", "API_KEY": "run-key"})
+    run = Process(["run", "--port", str(port)], {**env, "API_KEY": "run-key"})
     try:
         url = run.wait_for(r"REST API at (http://\S+) \(docs").group(1)
         assert url == f"http://127.0.0.1:{port}"
-        api_processes = [c for c in children(run.proc.pid) if b"spawn_main" in
-                         Path(f"/proc/{c}/cmdline").read_bytes()]
-        assert len(api_processes) == 1, "the API is served from a process of its own"
+        api = api_processes(run.proc.pid)
+        assert len(api) == 1, "the API is served from a process of its own"
         run.wait_for(r"syncing every")
         run.wait_for(r"sync ok in")  # the first sync ended
         assert httpx.get(f"{url}/tasks").status_code == 401
@@ -112,35 +116,34 @@ def test_run_serves_the_api_beside_the_schedule(database: str, clickup: str) -> 
         assert live is not None and page["total"] == live[0] > 0
     finally:
         run.stop()
-    assert not Path(f"/proc/{api_processes[0]}").exists(), "the API process ends with run"
+    assert not Path(f"/proc/{api[0]}").exists(), "the API process ends with run"
 
 
-def children(pid: int) -> list[int]:
-    """The child processes of ``pid`` (Linux: from /proc)."""
-    return [int(c) for f in Path(f"/proc/{pid}/task").glob("*/children")
-            for c in f.read_text().split()]
+def api_processes(pid: int) -> list[int]:
+    """The child processes of ``pid`` that `multiprocessing` spawned (Linux: from /proc);
+    its resource tracker, also a child, is not one of them."""
+    children = [int(c) for f in Path(f"/proc/{pid}/task").glob("*/children")
+                for c in f.read_text().split()]
+    return [c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
-def test_run_on_a_taken_port_says_so_and_stops(database: str, clickup: str) -> None:
+def test_run_on_a_taken_port_says_so_and_stops(env: dict[str, str]) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         done = subprocess.run(
             [sys.executable, "-m", "clickup_sync.cli", "run", "--port", str(port)],
-            env={**os.environ, "COLUMNS": "200", "DATABASE_URL": database,
-                 "CLICKUP_API_TOKEN": TOKEN, "CLICKUP_API_URL": clickup,
-                 "CLICKUP_TEAM_ID": ""}, capture_output=True, text=True, timeout=120)
+            env={**os.environ, "COLUMNS": "200", **env}, capture_output=True, text=True,
+            timeout=120)
     assert done.returncode == 1, done.stderr
     assert f"error: cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr
 
 
-def test_run_without_the_api_listens_nowhere(database: str, clickup: str) -> None:
+def test_run_without_the_api_listens_nowhere(env: dict[str, str]) -> None:
     port = free_port()
-    run = Process(["run", "--no-api", "--port", str(port)],
-                  {"DATABASE_URL": database, "CLICKUP_API_TOKEN": TOKEN,
-                   "CLICKUP_API_URL": clickup, "CLICKUP_TEAM_ID": ""})
+    run = Process(["run", "--no-api", "--port", str(port)], env)
     try:
         run.wait_for(r"sync ok in")
         with pytest.raises(httpx.ConnectError):
@@ -187,18 +190,15 @@ def niceness(pid: int, tid: int | None = None) -> int:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads niceness from /proc")
-def test_run_syncs_at_sync_nice_while_its_api_keeps_full_priority(database: str,
-                                                                   clickup: str) -> None:
+def test_run_syncs_at_sync_nice_while_its_api_keeps_full_priority(env: dict[str, str]
+                                                                   ) -> None:
     start = os.getpriority(os.PRIO_PROCESS, 0)
-    run = Process(["run", "--port", str(free_port())],
-                  {"DATABASE_URL": database, "CLICKUP_API_TOKEN": TOKEN,
-                   "CLICKUP_API_URL": clickup, "CLICKUP_TEAM_ID": "", "SYNC_NICE": "7"})
+    run = Process(["run", "--port", str(free_port())], {**env, "SYNC_NICE": "7"})
     try:
         run.wait_for(r"sync ok in")
         syncing = {niceness(run.proc.pid, int(t.name))
                    for t in Path(f"/proc/{run.proc.pid}/task").iterdir()}
-        serving = [niceness(c) for c in children(run.proc.pid)
-                   if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        serving = [niceness(c) for c in api_processes(run.proc.pid)]
     finally:
         run.stop()
     assert syncing == {max(start, 7)}, "every thread of the schedule's process runs niced"
@@ -206,12 +206,11 @@ def test_run_syncs_at_sync_nice_while_its_api_keeps_full_priority(database: str,
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads niceness from /proc")
-def test_a_one_off_sync_runs_at_sync_nice(database: str, clickup: str) -> None:
+def test_a_one_off_sync_runs_at_sync_nice(env: dict[str, str]) -> None:
     start = os.getpriority(os.PRIO_PROCESS, 0)
     sync = subprocess.Popen(
         [sys.executable, "-m", "clickup_sync.cli", "sync", "--full", "--json"],
-        env={**os.environ, "DATABASE_URL": database, "CLICKUP_API_TOKEN": TOKEN,
-             "CLICKUP_API_URL": clickup, "CLICKUP_TEAM_ID": "", "SYNC_NICE": "5"},
+        env={**os.environ, **env, "SYNC_NICE": "5"},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen: set[int] = set()
     while sync.poll() is None:
