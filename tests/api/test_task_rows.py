@@ -1,14 +1,18 @@
 """`task_rows` (the `tasks` view's rows, stored for the task listings) equals the view at every
-commit, whoever writes: the sync, or plain SQL on any table the view reads."""
+commit, whoever writes: the sync, or plain SQL on any table the view reads; and each row's
+`task_bodies` JSON is the bytes the API would write for it."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 
 import psycopg
 import pytest
+from psycopg.rows import dict_row
 
+from clickup_sync.api.responses import dumps
 from clickup_sync.simulator import Simulator
 from clickup_sync.store import connect, upgrade
 from tests.pg import fresh_database
@@ -48,10 +52,26 @@ def differences(conn: psycopg.Connection) -> int:
     return int(row[0])
 
 
+def wrong_bodies(conn: psycopg.Connection) -> list[str]:
+    """Tasks whose stored body is missing or is not what the API writes for their row."""
+    conn.execute("SELECT set_config('TimeZone', cs_timezone(), false)")
+    with conn.cursor(row_factory=dict_row, binary=True) as cur:
+        rows = cur.execute("""SELECT r.*, b.body AS "stored body" FROM task_rows r
+                              LEFT JOIN task_bodies b ON b.task_id = r.clickup_task_id"""
+                           ).fetchall()
+    orphans = conn.execute("SELECT count(*) FROM task_bodies b WHERE NOT EXISTS "
+                           "(SELECT 1 FROM task_rows r WHERE r.clickup_task_id = b.task_id)"
+                           ).fetchone()
+    assert orphans == (0,)
+    return [row["clickup_task_id"] for row in rows
+            if (body := row.pop("stored body")) is None or body.encode() != dumps(row)]
+
+
 def test_the_sync_leaves_the_view_and_the_table_equal(conn: psycopg.Connection) -> None:
     stored = conn.execute("SELECT count(*) FROM task_rows").fetchone()
     assert stored is not None and stored[0] > 200
     assert differences(conn) == 0
+    assert wrong_bodies(conn) == []
     assert conn.execute("SELECT count(*) FROM task_rows_stale").fetchone() == (0,)
 
 
@@ -87,6 +107,21 @@ CHANGES = {
                       "changed_at) SELECT min(id), 'review', 'custom', now() FROM clickup_tasks",
     "task deleted": "UPDATE clickup_tasks SET is_deleted = true WHERE id = "
                     "(SELECT max(id) FROM clickup_tasks WHERE NOT is_deleted)",
+    # Values whose JSON is easy to get wrong: escapes, non-ASCII, SQL in a name, a fraction
+    # of a second, points as a fraction and as an integer, odd offsets.
+    "odd text": "UPDATE clickup_tasks SET name = E'Quote \" back\\\\ tab\t nl\n \\x01 '"
+                " || chr(1) || chr(31) || chr(127) || ' é 漢 😀 ''; DROP TABLE tasks; --',"
+                " description = E'line\r\nnext /slash \u2028' WHERE id = "
+                "(SELECT min(id) FROM clickup_tasks WHERE description IS NOT NULL)",
+    "fractions": "UPDATE clickup_tasks SET points = 2.50, due_date = '2026-03-13 10:20:30.123456Z',"
+                 " start_date = '2026-03-01 00:00:00.5Z' WHERE id = (SELECT min(id) FROM "
+                 "clickup_tasks)",
+    "points integral": "UPDATE clickup_tasks SET points = 3.000 WHERE id = (SELECT max(id) "
+                       "FROM clickup_tasks)",
+    "half-hour timezone": "UPDATE app_settings SET value = 'America/St_Johns' "
+                          "WHERE key = 'timezone'",
+    "zero-offset timezone": "UPDATE app_settings SET value = 'Europe/London' "
+                            "WHERE key = 'timezone'",
 }
 
 
@@ -100,6 +135,29 @@ def test_a_change_anywhere_reaches_the_table_at_commit(conn: psycopg.Connection,
                            "SELECT * FROM before) c").fetchone()
     assert changed is not None and changed[0] > 0, "the change should show in some row"
     assert differences(conn) == 0
+    assert wrong_bodies(conn) == []
+
+
+@pytest.mark.parametrize("points", ["0.00001", "0.000000125", "1.5e20", "12345678901234567"])
+def test_points_far_from_one_keep_their_value(conn: psycopg.Connection, points: str) -> None:
+    """Below 1e-4 and from 1e15 on, PostgreSQL writes a float in another notation than
+    orjson's (1e-05 against 0.00001); the number read back is the same."""
+    task = conn.execute("UPDATE clickup_tasks SET points = %s::numeric WHERE id = "
+                        "(SELECT min(id) FROM clickup_tasks) RETURNING id", (points,)).fetchone()
+    assert task is not None
+    body = conn.execute("SELECT body FROM task_bodies WHERE task_id = %s", task).fetchone()
+    assert body is not None
+    assert json.loads(body[0])["sprint_points"] == float(points)
+
+
+def test_a_task_removed_takes_its_body_along(conn: psycopg.Connection) -> None:
+    task = conn.execute("SELECT max(id) FROM clickup_tasks").fetchone()
+    assert task is not None
+    conn.execute("DELETE FROM clickup_tasks WHERE id = %s", task)
+    assert conn.execute("SELECT count(*) FROM task_bodies WHERE task_id = %s", task
+                        ).fetchone() == (0,)
+    assert differences(conn) == 0
+    assert wrong_bodies(conn) == []
 
 
 def test_a_writing_transaction_changes_the_rows_when_it_commits(

@@ -17,6 +17,7 @@ from .projects import (
 from .records import (
     MAX_PAGE,
     EntryFilter,
+    JsonPage,
     Page,
     TaskFilter,
     comment_page,
@@ -32,7 +33,6 @@ from .records import (
     tasks_with_comments,
     tasks_with_time,
     time_entry_page,
-    view_rows,
 )
 from .reports import daily_standup, weekly_digest
 from .result import Result
@@ -70,6 +70,7 @@ __all__ = [
     "WORKSPACE",
     "AnalyticsError",
     "EntryFilter",
+    "JsonPage",
     "Page",
     "Person",
     "Result",
@@ -135,7 +136,6 @@ __all__ = [
     "time_in_status",
     "time_tracked",
     "untracked_tasks",
-    "view_rows",
     "weekly_digest",
     "weekly_report",
     "workload",

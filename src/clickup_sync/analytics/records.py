@@ -7,7 +7,9 @@ from, in a stable order (ties broken by id) so offsets page without gaps or repe
 A task page first picks its ids from ``clickup_tasks`` (which the indexes serve), then
 reads those rows from ``task_rows``: the ``tasks`` view's rows, stored and kept equal to the
 view at every commit (migration 0014), since computing the view's per-row columns
-(assignees, time, comments, dependencies) costs tens of milliseconds a page.
+(assignees, time, comments, dependencies) costs tens of milliseconds a page. Whole rows are
+read as JSON text from ``task_bodies`` (migration 0020), written once when a row changes, so
+a page of them costs no typed values on either side (`JsonPage`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,16 @@ class Page:
 
     total: int
     rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class JsonPage:
+    """One page of rows already written as JSON, and how many rows matched in all."""
+
+    total: int
+    count: int
+    json: bytes
+    """The rows as one JSON array, in the REST API's format (`store` migration 0020)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,50 +138,50 @@ def _count(conn: psycopg.Connection, query: str, params: Any = None) -> int:
     return int(row[0]) if row else 0
 
 
-def view_rows(conn: psycopg.Connection, ids: list[str], columns: tuple[str, ...] = ()
-              ) -> list[dict[str, Any]]:
-    """Rows of the ``tasks`` view for ``ids`` (unknown ones left out), in their order;
-    ``columns``: only those. Read from ``task_rows``, which holds the view's rows."""
-    if not ids:
-        return []
-    wanted = ", ".join(f"v.{c}" for c in columns) if columns else "v.*"
-    found = {r["clickup_task_id"]: r for r in _dicts(
-        conn, f"SELECT {wanted} FROM task_rows v WHERE v.clickup_task_id = ANY(%(ids)s)",
-        {"ids": ids})}
-    return [found[i] for i in ids if i in found]
+def _page_ids(source: str, where: str, order: str) -> str:
+    """The page's ids, in order, as one array (unnest ... WITH ORDINALITY keeps the order)."""
+    return (f"unnest(ARRAY(SELECT t.id FROM {source} WHERE {where} ORDER BY {order} "
+            "LIMIT %(limit)s OFFSET %(offset)s)) WITH ORDINALITY p(id, n)")
 
 
 def _task_page(conn: psycopg.Connection, where: str, params: dict[str, Any], order: str,
-               *, columns: tuple[str, ...] = (), source: str = "clickup_tasks t",
-               total: str | None = None) -> Page:
-    total_n = _count(conn, total or f"SELECT count(*) FROM {source} WHERE {where}", params)
+               *, columns: tuple[str, ...], source: str = "clickup_tasks t") -> Page:
+    total_n = _count(conn, f"SELECT count(*) FROM {source} WHERE {where}", params)
     if total_n <= params["offset"]:
         return Page(total_n, [])
-    # The page's ids in order (an array keeps it), then their stored rows: one round trip.
-    wanted = ", ".join(f"v.{c}" for c in columns) if columns else "v.*"
+    wanted = ", ".join(f"v.{c}" for c in columns)
     return Page(total_n, _dicts(conn, f"""
-        SELECT {wanted}
-          FROM unnest(ARRAY(SELECT t.id FROM {source} WHERE {where} ORDER BY {order}
-                            LIMIT %(limit)s OFFSET %(offset)s)) WITH ORDINALITY p(id, n)
+        SELECT {wanted} FROM {_page_ids(source, where, order)}
           JOIN task_rows v ON v.clickup_task_id = p.id
          ORDER BY p.n""", params, binary=True))  # binary: no times formatted as text
 
 
+def _json_array(bodies: list[str]) -> bytes:
+    return ("[" + ",".join(bodies) + "]").encode()
+
+
 def task_page(conn: psycopg.Connection, where: TaskFilter = TaskFilter(), *,
-              limit: int = 100, offset: int = 0) -> Page:
+              limit: int = 100, offset: int = 0) -> JsonPage:
     """Which tasks match, most recently updated first, as rows of the ``tasks`` view?"""
     condition, params = where.where()
+    params.update(_bounds(limit, offset))
     # Every live task: the total is kept in list_task_counts (migration 0010).
-    total = "SELECT coalesce(sum(tasks), 0) FROM list_task_counts" \
-        if where == TaskFilter() else None
-    return _task_page(conn, condition, {**params, **_bounds(limit, offset)}, _TASK_ORDER,
-                      total=total)
+    total_sql = ("SELECT coalesce(sum(tasks), 0) FROM list_task_counts" if where == TaskFilter()
+                 else f"SELECT count(*) FROM clickup_tasks t WHERE {condition}")
+    total = _count(conn, total_sql, params)
+    if total <= params["offset"]:
+        return JsonPage(total, 0, b"[]")
+    bodies = [r[0] for r in conn.execute(f"""
+        SELECT b.body FROM {_page_ids("clickup_tasks t", condition, _TASK_ORDER)}
+          JOIN task_bodies b ON b.task_id = p.id
+         ORDER BY p.n""", params)]
+    return JsonPage(total, len(bodies), _json_array(bodies))
 
 
-def task_row(conn: psycopg.Connection, task_id: str) -> dict[str, Any] | None:
-    """One task's row of the ``tasks`` view, deleted or not; None when it is unknown."""
-    rows = view_rows(conn, [task_id])
-    return rows[0] if rows else None
+def task_row(conn: psycopg.Connection, task_id: str) -> bytes | None:
+    """One task's row of the ``tasks`` view as JSON, deleted or not; None when unknown."""
+    row = conn.execute("SELECT body FROM task_bodies WHERE task_id = %s", (task_id,)).fetchone()
+    return row[0].encode() if row else None
 
 
 WITH_TIME_COLUMNS = ("clickup_task_id", "title", "status", "assignee_name", "start_times",

@@ -5,7 +5,8 @@ it: for a page of 100 task rows of 45 columns that is most of a request's Python
 The task routes build their body here instead, with orjson, in the shape and format the
 response model gives (the model still documents the route; tests/api/test_tasks.py checks
 that both give the same bytes for real rows): datetimes ISO 8601 with ``Z`` for UTC, UUIDs
-as text, ``numeric`` as a float.
+as text, ``numeric`` as a float. Whole task rows come from the database already written in
+that format (`analytics.JsonPage`), and are spliced in as they are.
 """
 
 from __future__ import annotations
@@ -31,3 +32,10 @@ def dumps(content: Any) -> bytes:
 def json_response(content: Any, status_code: int = 200) -> Response:
     """A JSON response of ``content``, serialized once, without revalidation."""
     return Response(dumps(content), status_code=status_code, media_type="application/json")
+
+
+def json_with_rows(fields: dict[str, Any], key: str, rows: bytes) -> Response:
+    """``fields`` and then ``key``: the rows, a JSON array written already (not re-read)."""
+    head = dumps(fields)
+    body = head[:-1] + (b',"' if fields else b'"') + key.encode() + b'":' + rows + b"}"
+    return Response(body, media_type="application/json")

@@ -14,7 +14,7 @@ import psycopg
 from fastapi import APIRouter, Query, Request, Response
 
 from clickup_sync import analytics
-from clickup_sync.analytics import Page
+from clickup_sync.analytics import JsonPage, Page
 
 from ..deps import Runtime
 from ..errors import INVALID, NOT_FOUND, NotFound
@@ -36,7 +36,7 @@ from ..params import (
     page_fields,
 )
 from ..params import Day as DayParam
-from ..responses import json_response
+from ..responses import json_response, json_with_rows
 
 router = APIRouter(prefix="/tasks", tags=["tasks"], responses=INVALID)
 
@@ -46,8 +46,13 @@ Day = Annotated[DayParam | None, Query(description="A day (YYYY-MM-DD) in the co
 MAX_VALUES = 50
 
 
-def _page(request: Request, page: Page, limit: int, offset: int, **extra: Any) -> Response:
+def _page(request: Request, page: Page | JsonPage, limit: int, offset: int,
+          **extra: Any) -> Response:
     """The page's body, keys in the response model's order."""
+    if isinstance(page, JsonPage):
+        fields = page_fields(request, total=page.total, count=page.count, limit=limit,
+                             offset=offset)
+        return json_with_rows({**fields, **extra}, "tasks", page.json)
     return json_response({**page_fields(request, total=page.total, count=len(page.rows),
                                         limit=limit, offset=offset),
                           **extra, "tasks": page.rows})
@@ -109,7 +114,7 @@ async def tasks_by_employee(
     unknown one 404.
     """
 
-    def read(conn: psycopg.Connection[Any]) -> Page | None:
+    def read(conn: psycopg.Connection[Any]) -> JsonPage | None:
         user_id = analytics.employee_user_id(conn, employee_id)
         if user_id is None:
             return None
@@ -146,4 +151,4 @@ async def get_task(runtime: Runtime, task_id: TaskIdPath) -> Response:
     row = await runtime.read(analytics.task_row, task_id)
     if row is None:
         raise NotFound(f"no task with id '{task_id}'")
-    return json_response(row)
+    return Response(row, media_type="application/json")
