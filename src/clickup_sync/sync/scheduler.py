@@ -39,6 +39,11 @@ def build_scheduler(settings: Settings, engine: SyncEngine, dsn: str,
     async def sync_job() -> None:
         try:
             result = await engine.run()
+        except asyncio.CancelledError:
+            # Shutting down (Ctrl+C) mid-run: the engine has recorded the run as failed;
+            # re-raised, APScheduler would print the cancellation as a crash.
+            log.info("sync stopped: shutting down")
+            return
         except Exception:  # the schedule must survive one bad run; it is logged in full
             log.exception("scheduled sync failed")
             return
