@@ -141,7 +141,7 @@ def test_a_change_anywhere_reaches_the_table_at_commit(conn: psycopg.Connection,
 @pytest.mark.parametrize("points", ["0.00001", "0.000000125", "1.5e20", "12345678901234567"])
 def test_points_far_from_one_keep_their_value(conn: psycopg.Connection, points: str) -> None:
     """Below 1e-4 and from 1e15 on, PostgreSQL writes a float in another notation than
-    orjson's (1e-05 against 0.00001); the number read back is the same."""
+    orjson's (1e-5 against 0.00001); the number read back is the same."""
     task = conn.execute("UPDATE clickup_tasks SET points = %s::numeric WHERE id = "
                         "(SELECT min(id) FROM clickup_tasks) RETURNING id", (points,)).fetchone()
     assert task is not None

@@ -36,7 +36,7 @@ $$;
 
 -- A number as orjson writes a float: shortest digits that read back the same, integral values
 -- with `.0`. Below 1e-4 and from 1e16 on, both write an exponent but switch to it at other
--- points (1e-05 here, 0.00001 there): the same number, in other digits.
+-- points (1e-5 here, 0.00001 there): the same number, in other digits.
 CREATE FUNCTION cs_json_float(n numeric) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE
