@@ -67,11 +67,19 @@ def wrong_bodies(conn: psycopg.Connection) -> list[str]:
             if (body := row.pop("stored body")) is None or body.encode() != dumps(row)]
 
 
+def live_total_is_exact(conn: psycopg.Connection) -> bool:
+    """`live_task_total` (the unfiltered /tasks total) equals a count of live tasks."""
+    return conn.execute("SELECT (SELECT tasks FROM live_task_total) = "
+                        "(SELECT count(*) FROM clickup_tasks WHERE NOT is_deleted)"
+                        ).fetchone() == (True,)
+
+
 def test_the_sync_leaves_the_view_and_the_table_equal(conn: psycopg.Connection) -> None:
     stored = conn.execute("SELECT count(*) FROM task_rows").fetchone()
     assert stored is not None and stored[0] > 200
     assert differences(conn) == 0
     assert wrong_bodies(conn) == []
+    assert live_total_is_exact(conn)
     assert conn.execute("SELECT count(*) FROM task_rows_stale").fetchone() == (0,)
 
 
@@ -107,6 +115,8 @@ CHANGES = {
                       "changed_at) SELECT min(id), 'review', 'custom', now() FROM clickup_tasks",
     "task deleted": "UPDATE clickup_tasks SET is_deleted = true WHERE id = "
                     "(SELECT max(id) FROM clickup_tasks WHERE NOT is_deleted)",
+    "task back": "UPDATE clickup_tasks SET is_deleted = false WHERE id = "
+                 "(SELECT max(id) FROM clickup_tasks WHERE is_deleted)",
     # Values whose JSON is easy to get wrong: escapes, non-ASCII, SQL in a name, a fraction
     # of a second, points as a fraction and as an integer, odd offsets.
     "odd text": "UPDATE clickup_tasks SET name = E'Quote \" back\\\\ tab\t nl\n \\x01 '"
@@ -136,6 +146,7 @@ def test_a_change_anywhere_reaches_the_table_at_commit(conn: psycopg.Connection,
     assert changed is not None and changed[0] > 0, "the change should show in some row"
     assert differences(conn) == 0
     assert wrong_bodies(conn) == []
+    assert live_total_is_exact(conn)
 
 
 @pytest.mark.parametrize("points", ["0.00001", "0.000000125", "1.5e20", "12345678901234567"])
@@ -158,6 +169,7 @@ def test_a_task_removed_takes_its_body_along(conn: psycopg.Connection) -> None:
                         ).fetchone() == (0,)
     assert differences(conn) == 0
     assert wrong_bodies(conn) == []
+    assert live_total_is_exact(conn)
 
 
 def test_a_writing_transaction_changes_the_rows_when_it_commits(
