@@ -150,25 +150,21 @@ def open_by_person(conn: psycopg.Connection, scope: Scope, condition: str) -> Ta
 
 def open_by_person_each(conn: psycopg.Connection, scope: Scope,
                         conditions: list[str]) -> list[Tally]:
-    """`open_by_person` for each of ``conditions``, in one pass over the open tasks and one
-    assignee probe per task (two passes read a Space's open tasks twice)."""
+    """`open_by_person` for each of ``conditions`` (on ``t``: its status_type, due_date…),
+    in one pass over the open work the database keeps per task and assignee (migration
+    0021: one row per pair, user 0 for nobody, ``first`` once per task), so no assignee is
+    probed; task names are read last, for the three shown per person."""
     hits = ", ".join(f"coalesce({c}, false)" for c in conditions)
-    # Names are read last, for the three shown per person: the open tasks themselves come
-    # from an index without them (a Space's ~10k matching rows never leave it).
     rows = conn.execute(
         f"""WITH base AS MATERIALIZED (
-                SELECT t.id, t.date_updated AS recency, ARRAY[{hits}] AS hit
-                  FROM clickup_tasks t
-                 WHERE {open_task()} AND {scope.condition()}
-                   AND ({' OR '.join(f'({c})' for c in conditions)})),
-            owners AS (SELECT base.*, a.user_id FROM base LEFT JOIN LATERAL (
-                           -- probed per task by key, as in `_by_assignee`
-                           SELECT a.user_id FROM task_assignees a
-                            WHERE a.task_id = base.id OFFSET 0) a ON true),
+                SELECT t.id, nullif(t.user_id, 0) AS user_id, t.first,
+                       t.date_updated AS recency, ARRAY[{hits}] AS hit
+                  FROM open_assignments t
+                 WHERE {scope.condition()} AND ({' OR '.join(f'({c})' for c in conditions)})),
             ranked AS (SELECT k.kind, o.user_id, o.id,
                               row_number() OVER (PARTITION BY k.kind, o.user_id
                                                  ORDER BY o.recency DESC, o.id) AS n
-                         FROM owners o, generate_subscripts(o.hit, 1) AS k(kind)
+                         FROM base o, generate_subscripts(o.hit, 1) AS k(kind)
                         WHERE o.hit[k.kind]),
             per AS (SELECT kind, user_id, max(n) AS n,
                            array_agg(id ORDER BY n) FILTER (WHERE n <= 3) AS ids
@@ -180,7 +176,7 @@ def open_by_person_each(conn: psycopg.Connection, scope: Scope,
             UNION ALL
             SELECT k.kind, %(total_key)s, count(base.id), NULL
               FROM generate_series(1, %(kinds)s) AS k(kind)
-              LEFT JOIN base ON base.hit[k.kind] GROUP BY k.kind""",
+              LEFT JOIN base ON base.hit[k.kind] AND base.first GROUP BY k.kind""",
         params(scope, total_key=TOTAL, kinds=len(conditions))).fetchall()
     tallies: list[Tally] = [{} for _ in conditions]
     for kind, user, value, found in rows:

@@ -8,7 +8,7 @@ person's own intervals (see `time`). Definitions: docs/metrics/time-and-workload
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,58 @@ LOOKBACK_DAYS = 365
 COMMENT_CHARS = 200
 
 
+_LEVEL = {"workspace": "space_id = '*'",
+          "space": "space_id = %(scope_id)s AND folder_id = '*'",
+          "folder": "folder_id = %(scope_id)s"}
+"""The rows of `open_work_counts` that count a scope's tasks once (migration 0021)."""
+
+
+def open_work_sql(scope: Scope) -> str:
+    """CTE ``per``: per person (``user_id``; 0: nobody assigned, -1: every task once) the
+    open tasks in scope, in progress, overdue, due from now to ``%(next_week)s``, estimate
+    left (ms) and without an estimate, read from the open work the database keeps
+    (migration 0021) rather than from every open task and its assignees.
+
+    The counts are per UTC week of the due date; the current week's tasks (from
+    ``%(week0)s``) are read one by one to tell overdue from due soon at this instant, and
+    a task with a running timer has its estimate left measured now. A List is counted from
+    its rows (its tasks may live in other Lists too, which the counts do not know)."""
+    rows = "open_assignments o CROSS JOIN LATERAL cs_open_work_delta(o, 1) x"
+    counts = f"SELECT x.* FROM {rows} WHERE {scope.condition('o')}" if scope.kind == "list" \
+        else f"SELECT * FROM open_work_counts WHERE {_LEVEL[scope.kind]}"
+    return f"""
+        c AS (SELECT c.user_id, sum(c.tasks)::bigint AS open,
+                     coalesce(sum(c.tasks) FILTER (WHERE c.doing), 0)::bigint AS doing,
+                     coalesce(sum(c.tasks) FILTER (WHERE c.due_week < %(week0)s), 0)::bigint
+                         AS overdue,
+                     sum(c.left_ms) AS left_ms, sum(c.no_estimate)::bigint AS no_estimate
+                FROM ({counts}) c GROUP BY c.user_id),
+        e AS (SELECT x.user_id, count(*) FILTER (WHERE o.due_date < now()) AS overdue,
+                     count(*) FILTER (WHERE o.due_date >= now()) AS soon
+                FROM {rows}
+               WHERE o.due_date >= (%(week0)s::timestamp AT TIME ZONE 'UTC')
+                 AND o.due_date < {LOCAL_START.format(name="next_week")}
+                 AND {scope.condition("o")}
+               GROUP BY x.user_id),
+        r AS (SELECT x.user_id, sum(greatest(0, o.est - coalesce({TASK_MS}, 0))) AS left_ms
+                FROM {rows} LEFT JOIN task_time_totals tt ON tt.task_id = o.id
+               WHERE o.running AND o.est > 0 AND {scope.condition("o")}
+               GROUP BY x.user_id),
+        per AS (SELECT c.user_id, c.open, c.doing,
+                       c.overdue + coalesce(e.overdue, 0) AS overdue, coalesce(e.soon, 0) AS soon,
+                       c.left_ms + coalesce(r.left_ms, 0) AS left_ms, c.no_estimate
+                  FROM c LEFT JOIN e ON e.user_id = c.user_id
+                  LEFT JOIN r ON r.user_id = c.user_id)"""
+
+
+def utc_week(conn: psycopg.Connection) -> date:
+    """The Monday of the current week in UTC: the open work is counted per UTC week of the
+    due date (migration 0021), and this week's tasks are read apart (`open_work_sql`)."""
+    row = conn.execute("SELECT date_trunc('week', now() AT TIME ZONE 'UTC')::date").fetchone()
+    assert row is not None
+    return row[0]
+
+
 @reads
 def workload(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int = 50) -> Result:
     """Show each person's open work: tasks open, in progress, overdue and due this week,
@@ -47,34 +99,18 @@ def workload(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int =
     monday = today - timedelta(days=today.weekday())
     params = {**scope.params, "tz": tz, "since": today - timedelta(days=6),
               "after": today + timedelta(days=1), "next_week": monday + timedelta(days=7),
-              "user_id": None}
+              "user_id": None, "week0": utc_week(conn)}
     rows = conn.execute(
-        f"""WITH o AS MATERIALIZED (
-                SELECT t.id, t.status_type, t.due_date, t.time_estimate_ms AS est,
-                       CASE WHEN t.time_estimate_ms > 0 THEN greatest(0, t.time_estimate_ms
-                            - coalesce({TASK_MS}, 0)) END AS left_ms
-                  FROM clickup_tasks t LEFT JOIN task_time_totals tt ON tt.task_id = t.id
-                 WHERE {LIVE} AND {OPEN} AND {scope.condition("t")}),
-            per AS MATERIALIZED (
-                SELECT a.user_id, count(*) AS open,
-                       count(*) FILTER (WHERE o.status_type = 'custom') AS doing,
-                       count(*) FILTER (WHERE o.due_date < now()) AS overdue,
-                       count(*) FILTER (WHERE o.due_date >= now() AND o.due_date
-                                        < {LOCAL_START.format(name="next_week")}) AS soon,
-                       coalesce(sum(o.left_ms), 0) AS left_ms,
-                       count(*) FILTER (WHERE o.left_ms IS NULL) AS no_estimate
-                  FROM o LEFT JOIN task_assignees a ON a.task_id = o.id
-                 GROUP BY a.user_id),
+        f"""WITH {open_work_sql(scope)},
             {person_sums_sql(scope, no_task=scope.kind == "workspace")},
-            tot AS (SELECT count(*) AS open,
-                           coalesce((SELECT per.open FROM per WHERE per.user_id IS NULL), 0)
-                               AS unassigned,
-                           count(*) FILTER (WHERE o.status_type = 'custom') AS doing,
-                           count(*) FILTER (WHERE o.due_date < now()) AS overdue,
-                           coalesce(sum(o.left_ms), 0) AS left_ms
-                      FROM o)
-            SELECT tot.open, tot.unassigned, tot.doing, tot.overdue,
-                   {HOURS.format(ms="tot.left_ms")}, p.*
+            tot AS (SELECT coalesce(sum(open) FILTER (WHERE user_id = -1), 0) AS open,
+                           coalesce(sum(open) FILTER (WHERE user_id = 0), 0) AS unassigned,
+                           coalesce(sum(doing) FILTER (WHERE user_id = -1), 0) AS doing,
+                           coalesce(sum(overdue) FILTER (WHERE user_id = -1), 0) AS overdue,
+                           coalesce(sum(left_ms) FILTER (WHERE user_id = -1), 0) AS left_ms
+                      FROM per)
+            SELECT tot.open::bigint, tot.unassigned::bigint, tot.doing::bigint,
+                   tot.overdue::bigint, {HOURS.format(ms="tot.left_ms")}, p.*
               FROM tot LEFT JOIN LATERAL (
                    SELECT {PERSON_NAME.format(uid="u.user_id")} AS person,
                           coalesce(per.open, 0) AS open, coalesce(per.doing, 0),
@@ -82,7 +118,7 @@ def workload(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int =
                           {HOURS.format(ms="coalesce(per.left_ms, 0)")} AS left_h,
                           coalesce(per.no_estimate, 0),
                           {HOURS.format(ms="coalesce(recent.ms, 0)")}
-                     FROM (SELECT user_id FROM per WHERE user_id IS NOT NULL
+                     FROM (SELECT user_id FROM per WHERE user_id > 0
                            UNION SELECT k FROM g) u
                      LEFT JOIN per ON per.user_id = u.user_id
                      LEFT JOIN g recent ON recent.k = u.user_id
