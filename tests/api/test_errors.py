@@ -94,6 +94,29 @@ def test_a_busy_or_slow_database_is_503(api: httpx.Client, failing: Any) -> None
     assert "took too long" in slow["detail"]
 
 
+def test_the_event_loop_pool_is_read_only_and_times_out(
+        api: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`GET /tasks` reads on the event loop's own pool (`ApiRuntime.aread`): its sessions
+    refuse writes, and a slow statement is 503 like on the worker threads' pool."""
+    settings: dict[str, str] = {}
+
+    async def task_page_async(conn: psycopg.AsyncConnection, *args: Any, **kwargs: Any
+                              ) -> Any:
+        for name in ("default_transaction_read_only", "statement_timeout", "jit"):
+            row = await (await conn.execute(f"SHOW {name}")).fetchone()
+            assert row is not None
+            settings[name] = row[0]
+        async with conn.transaction():
+            await conn.execute("SET LOCAL statement_timeout = 20")
+            await conn.execute("SELECT pg_sleep(1)")
+
+    monkeypatch.setattr(analytics, "task_page_async", task_page_async)
+    slow = assert_error(api.get("/tasks"), 503, "unavailable")
+    assert "took too long" in slow["detail"]
+    assert settings == {"default_transaction_read_only": "on", "statement_timeout": "15s",
+                        "jit": "off"}
+
+
 def test_health_says_when_the_database_is_gone(api_url: str,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     def ping(self: ApiRuntime) -> None:

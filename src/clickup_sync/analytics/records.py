@@ -156,25 +156,38 @@ def _task_page(conn: psycopg.Connection, where: str, params: dict[str, Any], ord
          ORDER BY p.n""", params, binary=True))  # binary: no times formatted as text
 
 
-def task_page(conn: psycopg.Connection, where: TaskFilter = TaskFilter(), *,
-              limit: int = 100, offset: int = 0) -> JsonPage:
-    """Which tasks match, most recently updated first, as rows of the ``tasks`` view?
-
-    One query, one row: the total, the page's size and its bodies already joined into a
-    JSON array, so the busiest route costs one round trip and one value to decode.
-    """
+def _task_page_query(where: TaskFilter, limit: int, offset: int
+                     ) -> tuple[str, dict[str, Any]]:
+    """One query, one row: the total, the page's size and its bodies already joined into a
+    JSON array, so the busiest route costs one round trip and one value to decode."""
     condition, params = where.where()
     params.update(_bounds(limit, offset))
     # Every live task: the total is kept in live_task_total (migration 0023).
     total_sql = ("SELECT tasks FROM live_task_total" if where == TaskFilter()
                  else f"SELECT count(*) FROM clickup_tasks t WHERE {condition}")
-    row = conn.execute(f"""
+    return f"""
         SELECT ({total_sql}), count(*), '[' || coalesce(string_agg(b.body, ',' ORDER BY p.n),
                                                         '') || ']'
           FROM {_page_ids("clickup_tasks t", condition, _TASK_ORDER)}
-          JOIN task_bodies b ON b.task_id = p.id""", params).fetchone()
+          JOIN task_bodies b ON b.task_id = p.id""", params
+
+
+def _json_page(row: tuple[Any, ...] | None) -> JsonPage:
     assert row is not None  # an aggregate always returns its row
     return JsonPage(int(row[0]), row[1], row[2].encode())
+
+
+def task_page(conn: psycopg.Connection, where: TaskFilter = TaskFilter(), *,
+              limit: int = 100, offset: int = 0) -> JsonPage:
+    """Which tasks match, most recently updated first, as rows of the ``tasks`` view?"""
+    return _json_page(conn.execute(*_task_page_query(where, limit, offset)).fetchone())
+
+
+async def task_page_async(conn: psycopg.AsyncConnection, where: TaskFilter = TaskFilter(), *,
+                          limit: int = 100, offset: int = 0) -> JsonPage:
+    """`task_page` on an asyncio connection (the bodies do not depend on its timezone)."""
+    cursor = await conn.execute(*_task_page_query(where, limit, offset))
+    return _json_page(await cursor.fetchone())
 
 
 def task_row(conn: psycopg.Connection, task_id: str) -> bytes | None:

@@ -79,8 +79,10 @@ def create_app(settings: Settings, dsn: str, *, api_key: str | None = None,
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(runtime.open)
         try:
+            await runtime.aopen()
             yield
         finally:
+            await runtime.aclose()
             await anyio.to_thread.run_sync(runtime.close)
 
     app = FastAPI(title="clickup-sync API", version=__version__, description=DESCRIPTION,

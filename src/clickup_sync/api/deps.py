@@ -43,6 +43,10 @@ async def database_slot(runtime: Annotated[ApiRuntime, Depends(get_runtime)]
 Runtime = Annotated[ApiRuntime, Depends(database_slot)]
 """The runtime, with a database connection free for the request."""
 
+LoopRuntime = Annotated[ApiRuntime, Depends(get_runtime)]
+"""The runtime without a slot, for routes that read through `ApiRuntime.aread` (its pool
+queues the requests on the event loop itself)."""
+
 
 def read_connection(runtime: Runtime) -> Iterator[psycopg.Connection[Any]]:
     """A connection in a read-only transaction for the request (on a worker thread)."""

@@ -2,7 +2,8 @@
 
 One `ApiRuntime` per app, opened by the app's lifespan and handed to routes as a
 dependency. Reads run in a read-only transaction with a statement timeout and the
-configured timezone (so times come back in it), on FastAPI's worker threads. Sync work
+configured timezone (so times come back in it), on FastAPI's worker threads; the busiest
+route's single query runs on the event loop instead (`aread`), with no thread hop. Sync work
 that a trigger starts runs on a thread of its own (the sync engine mixes asyncio requests
 with blocking database writes), with its own event loop and ClickUp client.
 """
@@ -12,17 +13,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import anyio
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from clickup_sync.config import Settings
-from clickup_sync.store import connect, make_pool, triggers
+from clickup_sync.store import connect, make_async_pool, make_pool, triggers
 from clickup_sync.store.snapshots import take_snapshot
 from clickup_sync.sync import RunResult
 from clickup_sync.sync.runner import lower_priority, open_engine
@@ -46,6 +47,7 @@ class ApiRuntime:
         self.dsn = dsn
         self.pool_size = pool_size
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
+        self._apool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] | None = None
         self._work: ThreadPoolExecutor | None = None
         self._open_requests: set[int] = set()
         self._guard = threading.Lock()
@@ -68,6 +70,19 @@ class ApiRuntime:
         self._work = ThreadPoolExecutor(max_workers=2, thread_name_prefix=WORK_THREAD,
                                         initializer=lower_priority, initargs=(self.settings,))
         self.slots = anyio.Semaphore(self.pool_size)
+
+    async def aopen(self) -> None:
+        """Open the asyncio pool `aread` uses: autocommit sessions that are read-only and
+        time out like the others, for single statements (each is its own transaction)."""
+        self._apool = await make_async_pool(
+            self.dsn, min_size=2, max_size=self.pool_size, autocommit=True,
+            session={"statement_timeout": str(STATEMENT_TIMEOUT_MS),
+                     "default_transaction_read_only": "on"})
+
+    async def aclose(self) -> None:
+        if self._apool is not None:
+            await self._apool.close()
+            self._apool = None
 
     def close(self) -> None:
         """Stop taking work, mark requests still open as failed, close the pool."""
@@ -111,6 +126,15 @@ class ApiRuntime:
                 return fn(conn, *args, **kwargs)
 
         return await anyio.to_thread.run_sync(go)
+
+    async def aread(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """``await fn(conn, *args, **kwargs)`` on the event loop, for a function that runs one
+        statement whose answer does not depend on the session's timezone (sessions here
+        keep the server's). No worker thread: the hop costs more than a one-row answer."""
+        if self._apool is None:
+            raise RuntimeError("the API's database pool is not open")
+        async with self._apool.connection(timeout=CHECKOUT_TIMEOUT_S) as conn:
+            return await fn(conn, *args, **kwargs)
 
     @contextmanager
     def _direct(self) -> Iterator[psycopg.Connection[Any]]:

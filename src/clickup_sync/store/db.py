@@ -157,13 +157,24 @@ def make_pool(dsn: str, min_size: int = 1, max_size: int = 10, *,
 
 
 async def make_async_pool(dsn: str, min_size: int = 1, max_size: int = 10, *,
-                          timeout: float = 30.0
+                          timeout: float = 30.0, autocommit: bool = False,
+                          session: dict[str, str] | None = None
                           ) -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]:
-    """Open an asyncio connection pool, configured like `make_pool`."""
+    """Open an asyncio connection pool, configured like `make_pool`; ``session``: settings
+    each connection takes for its whole life (``{"statement_timeout": "15000"}``)."""
+    settings = {"jit": "off", **(session or {})}
+
+    async def configure(conn: psycopg.AsyncConnection[Any]) -> None:
+        for name, value in settings.items():
+            await conn.execute("SELECT set_config(%s, %s, false)", (name, value))
+        if not conn.autocommit:
+            await conn.commit()
+
     await (await aconnect(dsn)).close()
     pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
         dsn, min_size=min_size, max_size=max_size, open=False, timeout=timeout,
-        kwargs=connection_kwargs(dsn), check=AsyncConnectionPool.check_connection,
+        kwargs=connection_kwargs(dsn, autocommit=autocommit),
+        check=AsyncConnectionPool.check_connection, configure=configure,
         name=APPLICATION_NAME)
     try:
         await pool.open(wait=True, timeout=timeout)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 from clickup_sync import analytics
 from clickup_sync.analytics import JsonPage, Page
 
-from ..deps import Runtime
+from ..deps import LoopRuntime, Runtime
 from ..errors import INVALID, NOT_FOUND, NotFound
 from ..models import (
     CommentTaskPage,
@@ -60,7 +60,7 @@ def _page(request: Request, page: Page | JsonPage, limit: int, offset: int,
 
 @router.get("", response_model=TaskPage, summary="List tasks")
 async def list_tasks(
-    request: Request, runtime: Runtime,
+    request: Request, runtime: LoopRuntime,
     status: Annotated[list[Name], Query(max_length=MAX_VALUES, description=(
         "Status name (case-insensitive); repeat for any of several"))] = [],  # noqa: B006
     status_type: Annotated[list[Literal["open", "custom", "done", "closed"]], Query(
@@ -97,7 +97,7 @@ async def list_tasks(
         space_id=space, folder_id=folder, list_id=list_, tags=tuple(tag),
         created_from=created_from, created_to=created_to, due_from=due_from, due_to=due_to,
         updated_since=updated_since, archived=archived, include_deleted=include_deleted)
-    page = await runtime.read(analytics.task_page, where, limit=limit, offset=offset)
+    page = await runtime.aread(analytics.task_page_async, where, limit=limit, offset=offset)
     return _page(request, page, limit, offset)
 
 
