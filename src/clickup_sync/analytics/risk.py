@@ -30,6 +30,7 @@ from ._risk_base import (
 from .result import Result
 from .scope import WORKSPACE, Person, Scope
 from .time import ENTRY_MS, reads
+from .workload import open_work_params, open_work_sql
 
 
 def _overdue_where(scope: Scope, person: Person | None = None) -> str:
@@ -37,33 +38,52 @@ def _overdue_where(scope: Scope, person: Person | None = None) -> str:
             f"AND {by_person(person)}")
 
 
+def _overdue_tally(scope: Scope, person: Person | None) -> tuple[str, str]:
+    """(CTEs ``tally``: overdue tasks per assignee, None for nobody, and ``total``: their
+    count, each task once; the source of the oldest rows). The Workspace, a Space or a
+    Folder counts them from the open work the database keeps (`open_work_sql`); a List or
+    one person's tasks lists them first, as their co-assignees count too."""
+    if person is None and scope.kind != "list":
+        return f"""{open_work_sql(scope)},
+            tally AS (SELECT nullif(user_id, 0) AS user_id, overdue AS n FROM per
+                       WHERE user_id <> -1 AND overdue > 0),
+            total AS (SELECT coalesce(sum(overdue) FILTER (WHERE user_id = -1), 0)::bigint AS n
+                        FROM per)""", f"""(SELECT t.id, t.due_date FROM clickup_tasks t
+                   WHERE {_overdue_where(scope)} ORDER BY t.due_date, t.id
+                   LIMIT %(limit)s) o"""
+    return f"""o AS MATERIALIZED (
+                SELECT t.id, t.due_date FROM clickup_tasks t
+                 WHERE {_overdue_where(scope, person)}),
+            tally AS (SELECT a.user_id, count(*) AS n
+                        FROM o LEFT JOIN task_assignees a ON a.task_id = o.id
+                       GROUP BY a.user_id),
+            total AS (SELECT count(*) AS n FROM o)""", "o"
+
+
 @reads
 def overdue_tasks(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
                   person: Person | None = None, limit: int = 50) -> Result:
     """List the open tasks past their due date, oldest first, and who has the most."""
     scope, person, limit = check_scope(scope), check_person(conn, person), check_limit(limit)
-    args = params(scope, person=person.user_id if person else None, limit=limit)
+    args = params(scope, person=person.user_id if person else None, limit=limit,
+                  **open_work_params(conn)[1])
+    tally, oldest = _overdue_tally(scope, person)
     rows = conn.execute(
-        f"""WITH o AS MATERIALIZED (
-                SELECT t.id, t.due_date FROM clickup_tasks t
-                 WHERE {_overdue_where(scope, person)}),
-            per AS (SELECT a.user_id, count(*) AS n
-                      FROM o LEFT JOIN task_assignees a ON a.task_id = o.id
-                     GROUP BY a.user_id),
-            stats AS (SELECT (SELECT count(*) FROM o) AS total,
-                             (SELECT n FROM per WHERE user_id IS NULL) AS unassigned,
+        f"""WITH {tally},
+            stats AS (SELECT (SELECT n FROM total) AS total,
+                             (SELECT n FROM tally WHERE user_id IS NULL) AS unassigned,
                              (SELECT json_agg(json_build_array(x.who, x.n)
                                               ORDER BY x.n DESC, x.who)
-                                FROM (SELECT {person_name('e', 'per.user_id')} AS who, per.n
-                                        FROM per LEFT JOIN employees e
-                                          ON e.clickup_user_id = per.user_id
-                                       WHERE per.user_id IS NOT NULL
-                                       ORDER BY per.n DESC, who LIMIT 5) x) AS people)
+                                FROM (SELECT {person_name('e', 'tally.user_id')} AS who, tally.n
+                                        FROM tally LEFT JOIN employees e
+                                          ON e.clickup_user_id = tally.user_id
+                                       WHERE tally.user_id IS NOT NULL
+                                       ORDER BY tally.n DESC, who LIMIT 5) x) AS people)
             SELECT stats.*, r.* FROM stats LEFT JOIN LATERAL (
                 SELECT p.id, t.name, l.name AS list, {assignee_names('p.id')} AS assignees,
                        {local_date('p.due_date')} AS due,
                        {TODAY} - {local_date('p.due_date')} AS days, t.status
-                  FROM (SELECT o.id, o.due_date FROM o
+                  FROM (SELECT o.id, o.due_date FROM {oldest}
                          ORDER BY o.due_date, o.id LIMIT %(limit)s) p
                   JOIN clickup_tasks t ON t.id = p.id
                   LEFT JOIN lists l ON l.id = t.list_id

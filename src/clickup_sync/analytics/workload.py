@@ -82,12 +82,16 @@ def open_work_sql(scope: Scope) -> str:
                   LEFT JOIN r ON r.user_id = c.user_id)"""
 
 
-def utc_week(conn: psycopg.Connection) -> date:
-    """The Monday of the current week in UTC: the open work is counted per UTC week of the
-    due date (migration 0021), and this week's tasks are read apart (`open_work_sql`)."""
-    row = conn.execute("SELECT date_trunc('week', now() AT TIME ZONE 'UTC')::date").fetchone()
+def open_work_params(conn: psycopg.Connection) -> tuple[date, dict[str, Any]]:
+    """(today, the parameters of `open_work_sql`): the timezone, the next local Monday
+    (``next_week``) and the Monday of the current week in UTC (``week0``), as the open work
+    is counted per UTC week of the due date (migration 0021)."""
+    row = conn.execute("SELECT cs_timezone(), (now() AT TIME ZONE cs_timezone())::date, "
+                       "date_trunc('week', now() AT TIME ZONE 'UTC')::date").fetchone()
     assert row is not None
-    return row[0]
+    tz, today, week0 = row
+    monday = today - timedelta(days=today.weekday())
+    return today, {"tz": tz, "next_week": monday + timedelta(days=7), "week0": week0}
 
 
 @reads
@@ -95,11 +99,9 @@ def workload(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int =
     """Show each person's open work: tasks open, in progress, overdue and due this week,
     the estimate left, and the hours they tracked in the last 7 days."""
     scope, limit = check_scope(scope), check_limit(limit)
-    tz, today = local_clock(conn)
-    monday = today - timedelta(days=today.weekday())
-    params = {**scope.params, "tz": tz, "since": today - timedelta(days=6),
-              "after": today + timedelta(days=1), "next_week": monday + timedelta(days=7),
-              "user_id": None, "week0": utc_week(conn)}
+    today, base = open_work_params(conn)
+    params = {**scope.params, **base, "since": today - timedelta(days=6),
+              "after": today + timedelta(days=1), "user_id": None}
     rows = conn.execute(
         f"""WITH {open_work_sql(scope)},
             {person_sums_sql(scope, no_task=scope.kind == "workspace")},
@@ -139,7 +141,7 @@ def workload(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int =
                "remaining = estimate minus all time tracked on the task itself (floored at 0), "
                "over open tasks that have an estimate",
                "overdue = due before now; due this week = from now to Sunday night "
-               f"(ISO week, timezone {tz})",
+               f"(ISO week, timezone {params['tz']})",
                f"hours_last_7_days = own intervals started {params['since']} to {today}; "
                + RUNNING_NOTE,
                "most loaded = most open tasks, then most estimate left"])
