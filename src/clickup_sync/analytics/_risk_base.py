@@ -112,7 +112,8 @@ def scope_first(conn: Any, scope: Scope) -> bool:
     return bool(row and row[0] <= SCOPE_FIRST_MAX)
 
 
-def blocked_ctes(scope: Scope, extra: str = "true", *, first: bool = False) -> str:
+def blocked_ctes(scope: Scope, extra: str = "true", *, first: bool = False,
+                 open_tasks: str | None = None) -> str:
     """CTE ``b``: the open tasks in scope (passing ``extra``) that are blocked.
 
     Columns: id, name, list_id, status, status_type, priority, due_date, date_updated,
@@ -122,9 +123,11 @@ def blocked_ctes(scope: Scope, extra: str = "true", *, first: bool = False) -> s
     With ``first`` (what `scope_first` says of the scope) the scope's open tasks are listed
     and probed; otherwise candidates come from three small sets (dependency edges, open
     tasks in such a status, assigned comments), never from a scan of all tasks.
+    ``open_tasks`` (SQL: id, status of open tasks ``o``, among them every one of ``b``)
+    starts scope-first from those, such as one person's few hundred.
     `blocked_detail` describes a few rows of ``b``.
     """
-    found = _scoped_kept(scope) if first else _candidate_kept(scope)
+    found = _scoped_kept(scope, open_tasks) if first or open_tasks else _candidate_kept(scope)
     # Each kept task's row is read by key: its estimate is far off, and a hash join would
     # read every open task to find a few thousand.
     return f"""
@@ -169,13 +172,13 @@ def _candidate_kept(scope: Scope) -> str:
     {kept}"""
 
 
-def _scoped_kept(scope: Scope) -> str:
-    """CTEs ``edges`` and ``kept`` for a small scope: its open tasks (``so``) are listed
-    first and each is probed for the three reasons by key."""
+def _scoped_kept(scope: Scope, open_tasks: str | None = None) -> str:
+    """CTEs ``edges`` and ``kept`` for a small scope: its open tasks (``so``; by default
+    all of them) are listed first and each is probed for the three reasons by key."""
+    listed = open_tasks or f"""SELECT o.id, o.status FROM clickup_tasks o
+         WHERE {open_task("o")} AND {scope.condition("o")}"""
     return f"""
-    so AS MATERIALIZED (
-        SELECT o.id, o.status FROM clickup_tasks o
-         WHERE {open_task("o")} AND {scope.condition("o")}),
+    so AS MATERIALIZED ({listed}),
     edges AS MATERIALIZED (
         SELECT so.id AS task_id, w.depends_on FROM so CROSS JOIN LATERAL (
                SELECT d.depends_on FROM task_dependencies d

@@ -20,7 +20,6 @@ from ._risk_base import (
     blocked_ctes,
     blocked_detail,
     blocked_reason,
-    by_person,
     params,
 )
 from .flow import throughput
@@ -56,6 +55,14 @@ def compose(title: str, sections: list[Section], *, limit: int, summary: dict[st
                         total_rows=sum(len(rows) for _, rows in sections))
 
 
+MINE_OPEN = """SELECT o.id, t.status FROM open_assignments o CROSS JOIN LATERAL (
+                  SELECT t.status FROM clickup_tasks t WHERE t.id = o.id OFFSET 0) t
+                WHERE o.user_id = %(person)s"""
+"""The open tasks assigned to ``%(person)s`` (id, status), from the open work the database
+keeps (migration 0021), each one's status read by key: a person's blocked tasks are
+looked for among their few hundred, not among the Workspace's."""
+
+
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -76,21 +83,20 @@ def person_summary(conn: psycopg.Connection, person: Person, *, limit: int = 20)
     today = local_today(conn)
     monday = _monday(today)
     args = params(WORKSPACE, person=who.user_id)
-    mine = by_person(who)
     counts = conn.execute(
-        f"""SELECT count(*), count(*) FILTER (WHERE t.status_type = 'custom'),
-                   count(*) FILTER (WHERE t.status_type = 'open')
-              FROM clickup_tasks t
-             WHERE NOT t.is_deleted AND NOT t.archived
-               AND coalesce(t.status_type, '') NOT IN ('done', 'closed') AND {mine}""",
-        args).fetchone()
+        """SELECT count(*), count(*) FILTER (WHERE o.status_type = 'custom'),
+                  count(*) FILTER (WHERE o.status_type = 'open')
+             FROM open_assignments o WHERE o.user_id = %(person)s""", args).fetchone()
     assert counts is not None
     doing = conn.execute(
-        f"""SELECT t.name, t.id, t.status FROM clickup_tasks t
-             WHERE NOT t.is_deleted AND NOT t.archived AND t.status_type = 'custom' AND {mine}
-             ORDER BY t.date_updated DESC, t.id LIMIT 10""", args).fetchall()
+        """SELECT t.name, t.id, t.status
+             FROM (SELECT o.id, o.date_updated FROM open_assignments o
+                    WHERE o.user_id = %(person)s AND o.status_type = 'custom'
+                    ORDER BY o.date_updated DESC, o.id LIMIT 10) o
+             JOIN clickup_tasks t ON t.id = o.id
+            ORDER BY o.date_updated DESC, o.id""", args).fetchall()
     stuck = conn.execute(
-        f"""WITH {blocked_ctes(WORKSPACE, mine)}
+        f"""WITH {blocked_ctes(WORKSPACE, open_tasks=MINE_OPEN)}
             SELECT p.name, p.id, w.waits, p.waits_n, p.by_status, p.status, p.comments,
                    w.comment_for, p.total
               FROM (SELECT b.*, count(*) OVER () AS total FROM b
