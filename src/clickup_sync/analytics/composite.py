@@ -186,7 +186,9 @@ def weekly_report(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
     soon = at_risk_tasks(conn, scope, limit=3)
     late = overdue_tasks(conn, scope, limit=3)
     stuck = blockers(conn, scope, limit=3)
-    load = workload(conn, scope, limit=5)
+    load = workload(conn, scope, limit=5, hours=False)  # its hours are not shown here
+    if len(load.rows) < 5:  # then people who only tracked time would be listed too
+        load = workload(conn, scope, limit=5)
     names = people(conn)
     share = by_project.columns.index("percent")
     hours, hours_before = now["hours"], before["hours"]

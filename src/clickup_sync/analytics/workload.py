@@ -94,17 +94,26 @@ def open_work_params(conn: psycopg.Connection) -> tuple[date, dict[str, Any]]:
     return today, {"tz": tz, "next_week": monday + timedelta(days=7), "week0": week0}
 
 
+NO_HOURS = "g AS (SELECT NULL::bigint AS k, 0 AS ms WHERE false)"
+"""Workload's per-person hours (CTE ``g``) when left out: nobody."""
+
+
 @reads
-def workload(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int = 50) -> Result:
+def workload(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: int = 50,
+             hours: bool = True) -> Result:
     """Show each person's open work: tasks open, in progress, overdue and due this week,
-    the estimate left, and the hours they tracked in the last 7 days."""
+    the estimate left, and the hours they tracked in the last 7 days.
+
+    ``hours=False`` leaves the hours out (0, and people who hold no open task unlisted), for
+    a caller that shows only the open work of the most loaded: summing a week of intervals
+    costs more than the open work itself."""
     scope, limit = check_scope(scope), check_limit(limit)
     today, base = open_work_params(conn)
     params = {**scope.params, **base, "since": today - timedelta(days=6),
               "after": today + timedelta(days=1), "user_id": None}
     rows = conn.execute(
         f"""WITH {open_work_sql(scope)},
-            {person_sums_sql(scope, no_task=scope.kind == "workspace")},
+            {person_sums_sql(scope, no_task=scope.kind == "workspace") if hours else NO_HOURS},
             tot AS (SELECT coalesce(sum(open) FILTER (WHERE user_id = -1), 0) AS open,
                            coalesce(sum(open) FILTER (WHERE user_id = 0), 0) AS unassigned,
                            coalesce(sum(doing) FILTER (WHERE user_id = -1), 0) AS doing,
