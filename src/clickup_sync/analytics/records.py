@@ -49,6 +49,8 @@ class JsonPage:
     count: int
     json: bytes
     """The rows as one JSON array, in the REST API's format (`store` migration 0020)."""
+    version: int = 0
+    """The task listing version the page was read at (`task_listing_version`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,18 +162,18 @@ def _task_page(conn: psycopg.Connection, where: str, params: dict[str, Any], ord
 
 def _task_page_query(where: TaskFilter, limit: int, offset: int
                      ) -> tuple[str, dict[str, Any]]:
-    """The total, then the page's bodies in order: one row per body, each carrying the
-    total (one row with no body for a page past the end), so a page is one round trip.
-    Rows rather than one aggregated string: joining 150 kB in PostgreSQL cost more than
-    sending the rows."""
+    """The listing version and the total, then the page's bodies in order: one row per
+    body, each carrying both (one row with no body for a page past the end), so a page is
+    one round trip. Rows rather than one aggregated string: joining 150 kB in PostgreSQL
+    cost more than sending the rows."""
     condition, params = where.where()
     params.update(_bounds(limit, offset))
     # Every live task: the total is kept in live_task_total (migration 0023).
     total_sql = ("SELECT tasks FROM live_task_total" if where == TaskFilter()
                  else f"SELECT count(*) FROM clickup_tasks t WHERE {condition}")
     return f"""
-        SELECT l.total, b.body
-          FROM ({total_sql}) l(total)
+        SELECT v.n, l.total, b.body
+          FROM task_listing_version v CROSS JOIN ({total_sql}) l(total)
           LEFT JOIN LATERAL (
                 SELECT b.body, p.n FROM {_page_ids("clickup_tasks t", condition, _TASK_ORDER)}
                   JOIN task_bodies b ON b.task_id = p.id) b ON true
@@ -179,8 +181,9 @@ def _task_page_query(where: TaskFilter, limit: int, offset: int
 
 
 def _json_page(rows: list[tuple[Any, ...]]) -> JsonPage:
-    bodies = [body for _, body in rows if body is not None]
-    return JsonPage(int(rows[0][0]), len(bodies), b"[" + b",".join(bodies) + b"]")
+    bodies = [body for _, _, body in rows if body is not None]
+    return JsonPage(int(rows[0][1]), len(bodies), b"[" + b",".join(bodies) + b"]",
+                    version=int(rows[0][0]))
 
 
 def _bodies_cursor(cursor: Cursor) -> Cursor:
@@ -203,6 +206,14 @@ async def task_page_async(conn: psycopg.AsyncConnection, where: TaskFilter = Tas
     async with _bodies_cursor(conn.cursor(binary=True)) as cursor:
         await cursor.execute(*_task_page_query(where, limit, offset))
         return _json_page(await cursor.fetchall())
+
+
+async def task_listing_version(conn: psycopg.AsyncConnection) -> int:
+    """A number that moves whenever a task listing could answer differently (migration
+    0024; a List filter aside): pages read at the same number are the same."""
+    cursor = await conn.execute("SELECT n FROM task_listing_version")
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def task_row(conn: psycopg.Connection, task_id: str) -> bytes | None:

@@ -73,7 +73,7 @@ def create_app(settings: Settings, dsn: str, *, api_key: str | None = None,
     if cors_origins is None:
         cors_origins = settings.cors_origins
     runtime = ApiRuntime(settings, dsn, pool_size=pool_size)
-    metrics = ApiMetrics()
+    metrics = ApiMetrics(runtime.task_pages)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

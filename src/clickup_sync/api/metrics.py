@@ -17,14 +17,16 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .page_cache import PageCache
+
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class ApiMetrics:
-    """The counters and histograms of one app."""
+    """The counters and histograms of one app (and its kept task pages, when given)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pages: PageCache | None = None) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter("clickup_sync_http_requests", "HTTP requests answered.",
                                 ["method", "route", "status"], registry=self.registry)
@@ -35,6 +37,8 @@ class ApiMetrics:
                                  "Time from request to the end of the response.",
                                  ["method", "route"], buckets=BUCKETS, registry=self.registry)
         ProcessCollector(registry=self.registry)
+        if pages is not None:
+            self.registry.register(_PageCacheFigures(pages))
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
@@ -47,6 +51,24 @@ class ApiMetrics:
         scrape = CollectorRegistry(auto_describe=False)
         scrape.register(_SyncFigures(figures))
         return generate_latest(self.registry) + generate_latest(scrape)
+
+
+class _PageCacheFigures:
+    """A collector for the kept /tasks pages: how often they answered, how much is kept."""
+
+    def __init__(self, pages: PageCache) -> None:
+        self.pages = pages
+
+    def collect(self) -> list[Metric]:
+        p = self.pages
+        return [
+            CounterMetricFamily("clickup_sync_task_page_cache_hits",
+                                "/tasks requests answered with a kept page.", value=p.hits),
+            CounterMetricFamily("clickup_sync_task_page_cache_misses",
+                                "/tasks requests that read their page.", value=p.misses),
+            GaugeMetricFamily("clickup_sync_task_page_cache_bytes",
+                              "Bytes of /tasks pages kept.", value=p.size),
+        ]
 
 
 class _SyncFigures:

@@ -28,6 +28,8 @@ from clickup_sync.store.snapshots import take_snapshot
 from clickup_sync.sync import RunResult
 from clickup_sync.sync.runner import lower_priority, open_engine
 
+from .page_cache import PageCache
+
 log = logging.getLogger("clickup_sync.api")
 T = TypeVar("T")
 
@@ -52,6 +54,7 @@ class ApiRuntime:
         self._open_requests: set[int] = set()
         self._guard = threading.Lock()
         self.slots: anyio.Semaphore | None = None
+        self.task_pages = PageCache()
 
     @property
     def clickup_configured(self) -> bool:

@@ -88,6 +88,9 @@ async def list_tasks(
 ) -> Response:
     """Tasks matching every given filter, most recently updated first.
 
+    A page already written is served again while no task it could show has changed
+    (a `list` filter aside, which is always read afresh).
+
     The original tool's `GET /tasks?limit&offset` keys (`count`, `limit`, `offset`,
     `tasks`) with `total` and `next` added. Without `include_deleted`, deleted tasks are
     left out, as in the original; archived tasks are included unless `archived=false`.
@@ -97,8 +100,21 @@ async def list_tasks(
         space_id=space, folder_id=folder, list_id=list_, tags=tuple(tag),
         created_from=created_from, created_to=created_to, due_from=due_from, due_to=due_to,
         updated_since=updated_since, archived=archived, include_deleted=include_deleted)
-    page = await runtime.aread(analytics.task_page_async, where, limit=limit, offset=offset)
-    return _page(request, page, limit, offset)
+    if list_ is not None:  # task_locations, which the listing version does not follow
+        page = await runtime.aread(analytics.task_page_async, where, limit=limit,
+                                   offset=offset)
+        return _page(request, page, limit, offset)
+    cache, key = runtime.task_pages, f"{request.url.path}?{request.url.query}"
+
+    async def kept_or_read(conn: psycopg.AsyncConnection[Any]) -> bytes:
+        body = cache.get(key, await analytics.task_listing_version(conn))
+        if body is None:
+            page = await analytics.task_page_async(conn, where, limit=limit, offset=offset)
+            body = bytes(_page(request, page, limit, offset).body)
+            cache.put(key, page.version, body)
+        return body
+
+    return Response(await runtime.aread(kept_or_read), media_type="application/json")
 
 
 @router.get("/by-employee", response_model=EmployeeTaskPage, responses=NOT_FOUND,

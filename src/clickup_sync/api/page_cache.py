@@ -1,0 +1,63 @@
+"""Task pages the API has written, served again while the data under them stands.
+
+BI tools page through ``/tasks`` on a schedule, and between two syncs that change
+something every page is the same. The database keeps a listing version that moves with
+every change a task listing could show (migration 0024); a kept page is served while the
+version it was read at is the current one, at the cost of one one-row read instead of the
+page's query. The version is read in the same snapshot as the page, so a kept page is
+never older than the version it is filed under. One process's memory, bounded in bytes,
+least recently used out first; all on the event loop, so no locks.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+MAX_BYTES = 64 << 20
+"""At most this much kept (~400 pages of 100 tasks)."""
+
+
+class PageCache:
+    """Response bodies by request (path and query), all of one listing version."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.version = -1
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, key: str, version: int) -> bytes | None:
+        """The page kept for ``key`` if it was read at ``version``; a newer version empties
+        the cache (everything in it is stale)."""
+        if version > self.version:
+            self._reset(version)
+        body = self._pages.get(key) if version == self.version else None
+        if body is None:
+            self.misses += 1
+            return None
+        self._pages.move_to_end(key)
+        self.hits += 1
+        return body
+
+    def put(self, key: str, version: int, body: bytes) -> None:
+        """Keep ``body``, read at ``version`` (a page of an older version is not kept)."""
+        if version > self.version:
+            self._reset(version)
+        if version < self.version or len(body) > self.max_bytes:
+            return
+        old = self._pages.pop(key, None)
+        self.size += len(body) - (len(old) if old is not None else 0)
+        self._pages[key] = body
+        while self.size > self.max_bytes:
+            _, dropped = self._pages.popitem(last=False)
+            self.size -= len(dropped)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def _reset(self, version: int) -> None:
+        self._pages.clear()
+        self.size = 0
+        self.version = version
