@@ -402,43 +402,45 @@ def task_time_breakdown(conn: psycopg.Connection, task_id: str, *, limit: int = 
 
 
 # -- estimates against time tracked ------------------------------------------------------------
+RUNNING_UP = f"""
+        up AS (SELECT e.task_id AS id, e.id AS entry, {ENTRY_MS} AS ms
+                 FROM time_entries e
+                WHERE NOT e.is_deleted AND e.duration_ms IS NULL AND e.end_at IS NULL
+                  AND e.task_id IS NOT NULL
+               UNION
+               SELECT t.parent_id, up.entry, up.ms
+                 FROM up JOIN clickup_tasks t ON t.id = up.id
+                WHERE NOT t.is_deleted AND t.parent_id IS NOT NULL)"""
+"""A recursive CTE ``up``: each running timer (a handful, by 0011's index) with its length
+now, on its task and on every task above it, climbing through live tasks as the subtask
+roll-up descends (a timer once per task, even in a cycle of parents)."""
+
+
 def _measured_sql(scope: Scope, *, one_person: bool = False) -> str:
     """CTEs ``done``: live tasks in scope done (date done, else closed) from ``%(since)s`` to
     now with an estimate of their own (only ``%(user_id)s``'s when ``one_person``); and ``m``:
-    those with time tracked, as (root, estimate ms, tracked ms, ratio ``r``), both rolled up
-    over subtasks at every level. Few tasks have subtasks, so only their subtrees are walked
-    (``below``: every live task under a done one, the walk stopping at a cycle, and the root
-    itself left out if a cycle leads back to it). ``r`` is float8 ÷ float8, the same double
-    as Python's int ÷ int, so the medians and bands below match one computed in Python."""
-    # One person's tasks: from their assignments (a few thousand), not from every done task.
-    # OFFSET 0 plans it apart: the estimate of tasks done in a window is often far too low.
-    tasks = "clickup_tasks t" if not one_person else (
-        "(SELECT t.* FROM task_assignees a JOIN clickup_tasks t ON t.id = a.task_id "
-        "WHERE a.user_id = %(user_id)s OFFSET 0) t")
-    done_at = "coalesce(t.date_done, t.date_closed)"
+    those with time tracked, as (root, done_at, estimate ms, tracked ms, assignees, ratio
+    ``r``), both rolled up over subtasks at every level. The database keeps each done
+    task's roll-up (``task_estimates``, migration 0022), so a task is one row of one index,
+    not a walk of its subtasks and a probe of every task total and assignment; running
+    timers (`RUNNING_UP`) are added as they stand now. ``done`` is not materialized: ``m``
+    reads the rows once and a count of ``done`` reads the index alone. ``r`` is float8 ÷
+    float8, the same double as Python's int ÷ int, so the medians and bands below match one
+    computed in Python."""
+    mine = "AND %(user_id)s::bigint = ANY (x.assignees)" if one_person else ""
     return f"""
-        done AS MATERIALIZED (
-            SELECT t.id, {done_at} AS done_at, t.time_estimate_ms AS est
-              FROM {tasks}
-             WHERE {LIVE} AND t.status_type IN {DONE} AND t.time_estimate_ms > 0
-               AND {scope.condition("t")}
-               AND {done_at} >= {LOCAL_START.format(name="since")} AND {done_at} < %(now)s),
-        below AS (SELECT d.id AS root, c.id, c.time_estimate_ms AS est
-                    FROM done d JOIN clickup_tasks c ON c.parent_id = d.id
-                   WHERE NOT c.is_deleted AND c.parent_id IS NOT NULL
-                  UNION
-                  SELECT b.root, c.id, c.time_estimate_ms
-                    FROM below b JOIN clickup_tasks c ON c.parent_id = b.id
-                   WHERE NOT c.is_deleted AND c.parent_id IS NOT NULL),
-        subs AS (SELECT b.root, sum(b.est) AS est, sum({TASK_MS}) AS ms
-                   FROM below b LEFT JOIN task_time_totals tt ON tt.task_id = b.id
-                  WHERE b.id <> b.root GROUP BY b.root),
+        done AS NOT MATERIALIZED (
+            SELECT x.id, x.done_at, x.est, x.ended_ms, x.assignees
+              FROM task_estimates x
+             WHERE {scope.condition("x")} {mine}
+               AND x.done_at >= {LOCAL_START.format(name="since")} AND x.done_at < %(now)s),
+        {RUNNING_UP},
+        running AS (SELECT up.id, sum(up.ms)::bigint AS ms FROM up GROUP BY up.id),
         m AS MATERIALIZED (
             SELECT s.*, s.tracked::float8 / s.est::float8 AS r
-              FROM (SELECT d.id AS root, (d.est + coalesce(subs.est, 0))::bigint AS est,
-                           (coalesce({TASK_MS}, 0) + coalesce(subs.ms, 0))::bigint AS tracked
-                      FROM done d LEFT JOIN task_time_totals tt ON tt.task_id = d.id
-                      LEFT JOIN subs ON subs.root = d.id) s
+              FROM (SELECT d.id AS root, d.done_at, d.est, d.assignees,
+                           d.ended_ms + coalesce(run.ms, 0) AS tracked
+                      FROM done d LEFT JOIN running run ON run.id = d.id) s
              WHERE s.tracked > 0)"""
 
 
@@ -471,20 +473,14 @@ when they are not a member."""
 def accuracy_of(conn: psycopg.Connection, who: Person, *, since: date | None = None
                 ) -> tuple[date, dict[str, Any]]:
     """(since, the person's row of `estimation_accuracy` by person as a dict, or {} when
-    none of their tasks was measured), reading only the tasks assigned to them: a
+    none of their tasks was measured), measuring only the tasks assigned to them: a
     person's summary need not measure the whole Workspace to show one row of it."""
     tz, today, now = local_now(conn)
     first, _ = local_window(since, None, today=today, default_days=90)
-    # A few thousand rows by index: the default page cost (a disk's) picks a full scan of
-    # every task and every task total instead, twice as slow on a cached database.
-    before = conn.execute("SELECT current_setting('random_page_cost'), "
-                          "set_config('random_page_cost', '1.1', true)").fetchone()
-    assert before is not None
     row = conn.execute(
         f"""WITH RECURSIVE {_measured_sql(WORKSPACE, one_person=True)}
             SELECT {RATIO_STATS} FROM m""",
         {"tz": tz, "since": first, "now": now, "user_id": who.user_id}).fetchone()
-    conn.execute("SELECT set_config('random_page_cost', %s, true)", (before[0],))
     assert row is not None
     if not row[0]:
         return first, {}
@@ -496,18 +492,20 @@ def accuracy_of(conn: psycopg.Connection, who: Person, *, since: date | None = N
 _ACCURACY_ROWS = {
     "person": f"""SELECT CASE WHEN a.user_id IS NULL THEN '(unassigned)' ELSE {USER_NAME} END,
                          a.n, a.mid, a.within, a.over, a.under, a.est, a.tracked
-                    FROM (SELECT a.user_id, {RATIO_STATS}
-                            FROM m LEFT JOIN task_assignees a ON a.task_id = m.root
-                           GROUP BY a.user_id) a
+                    FROM (SELECT m.user_id, {RATIO_STATS}
+                            FROM (SELECT unnest(coalesce(nullif(m.assignees, '{{}}'),
+                                                         '{{NULL}}')) AS user_id, m.r, m.est,
+                                         m.tracked FROM m) m
+                           GROUP BY m.user_id) a
                     LEFT JOIN employees emp ON emp.clickup_user_id = a.user_id""",
     "task": f"""SELECT m.root, k.name, ARRAY(
                            SELECT {USER_NAME} FROM task_assignees a
                              LEFT JOIN employees emp ON emp.clickup_user_id = a.user_id
                             WHERE a.task_id = m.root),
-                       (done.done_at AT TIME ZONE %(tz)s)::date, m.est, m.tracked, m.r
+                       (m.done_at AT TIME ZONE %(tz)s)::date, m.est, m.tracked, m.r
                   FROM (SELECT m.* FROM m ORDER BY m.r DESC, m.root COLLATE "C"
                          LIMIT %(limit)s) m
-                  JOIN done ON done.id = m.root JOIN clickup_tasks k ON k.id = m.root""",
+                  JOIN clickup_tasks k ON k.id = m.root""",
 }
 """The rows shown: per person (a task's ratio counts for each assignee), or the ``limit``
 tasks with the highest ratio (ties by id, in Python's order)."""
