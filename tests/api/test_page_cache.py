@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import httpx
@@ -46,6 +47,36 @@ def hits(api: httpx.Client) -> float:
         if line.startswith("clickup_sync_task_page_cache_hits_total "):
             return float(line.split()[1])
     raise AssertionError("no cache hit counter in /metrics")
+
+
+async def test_requests_arriving_during_a_read_wait_for_its_page() -> None:
+    cache, reads = PageCache(), []
+
+    async def read() -> tuple[int, bytes]:
+        reads.append(1)
+        await asyncio.sleep(0.05)
+        return 3, b"page"
+
+    bodies = await asyncio.gather(*(cache.kept_or_read("/tasks?", 3, read) for _ in range(5)))
+    assert bodies == [b"page"] * 5 and len(reads) == 1
+    assert await cache.kept_or_read("/tasks?", 4, read) == b"page" and len(reads) == 2
+
+
+async def test_a_failed_read_fails_its_waiters_and_is_not_kept() -> None:
+    cache = PageCache()
+
+    async def fail() -> tuple[int, bytes]:
+        await asyncio.sleep(0.02)
+        raise TimeoutError("slow database")
+
+    results = await asyncio.gather(*(cache.kept_or_read("k", 1, fail) for _ in range(3)),
+                                   return_exceptions=True)
+    assert all(isinstance(r, TimeoutError) for r in results)
+
+    async def read() -> tuple[int, bytes]:
+        return 1, b"fresh"
+
+    assert await cache.kept_or_read("k", 1, read) == b"fresh"
 
 
 @pytest.fixture()

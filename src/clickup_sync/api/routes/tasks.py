@@ -107,12 +107,11 @@ async def list_tasks(
     cache, key = runtime.task_pages, f"{request.url.path}?{request.url.query}"
 
     async def kept_or_read(conn: psycopg.AsyncConnection[Any]) -> bytes:
-        body = cache.get(key, await analytics.task_listing_version(conn))
-        if body is None:
+        async def read() -> tuple[int, bytes]:
             page = await analytics.task_page_async(conn, where, limit=limit, offset=offset)
-            body = bytes(_page(request, page, limit, offset).body)
-            cache.put(key, page.version, body)
-        return body
+            return page.version, bytes(_page(request, page, limit, offset).body)
+
+        return await cache.kept_or_read(key, await analytics.task_listing_version(conn), read)
 
     return Response(await runtime.aread(kept_or_read), media_type="application/json")
 
