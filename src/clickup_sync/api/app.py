@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from clickup_sync import __version__
+from clickup_sync import __version__, heap
 from clickup_sync.config import Settings
 
 from . import errors, routes
@@ -80,6 +80,7 @@ def create_app(settings: Settings, dsn: str, *, api_key: str | None = None,
         await anyio.to_thread.run_sync(runtime.open)
         try:
             await runtime.aopen()
+            heap.settle()  # the app is loaded: its objects live as long as it does
             yield
         finally:
             await runtime.aclose()

@@ -22,6 +22,7 @@ import anyio
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from clickup_sync import heap
 from clickup_sync.clickup import ClickUpClient
 from clickup_sync.config import Settings
 from clickup_sync.store import make_pool
@@ -68,6 +69,7 @@ class Runtime:
         with self._guard:
             if self._pool is None:
                 self._pool = make_pool(self.dsn, min_size=1, max_size=self.pool_size)
+                heap.settle()  # the server is loaded: its objects live as long as it does
             self._users += 1
 
     def _release(self) -> None:
