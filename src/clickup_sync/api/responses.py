@@ -34,8 +34,12 @@ def json_response(content: Any, status_code: int = 200) -> Response:
     return Response(dumps(content), status_code=status_code, media_type="application/json")
 
 
-def json_with_rows(fields: dict[str, Any], key: str, rows: bytes) -> Response:
+def json_body(body: bytes) -> Response:
+    """A JSON response of bytes written already."""
+    return Response(body, media_type="application/json")
+
+
+def with_rows(fields: dict[str, Any], key: str, rows: bytes) -> bytes:
     """``fields`` and then ``key``: the rows, a JSON array written already (not re-read)."""
     head = dumps(fields)
-    body = head[:-1] + (b',"' if fields else b'"') + key.encode() + b'":' + rows + b"}"
-    return Response(body, media_type="application/json")
+    return head[:-1] + (b',"' if fields else b'"') + key.encode() + b'":' + rows + b"}"

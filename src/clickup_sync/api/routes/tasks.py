@@ -36,7 +36,7 @@ from ..params import (
     page_fields,
 )
 from ..params import Day as DayParam
-from ..responses import json_response, json_with_rows
+from ..responses import json_body, json_response, with_rows
 
 router = APIRouter(prefix="/tasks", tags=["tasks"], responses=INVALID)
 
@@ -50,12 +50,17 @@ def _page(request: Request, page: Page | JsonPage, limit: int, offset: int,
           **extra: Any) -> Response:
     """The page's body, keys in the response model's order."""
     if isinstance(page, JsonPage):
-        fields = page_fields(request, total=page.total, count=page.count, limit=limit,
-                             offset=offset)
-        return json_with_rows({**fields, **extra}, "tasks", page.json)
+        return json_body(_json_page(request, page, limit, offset, **extra))
     return json_response({**page_fields(request, total=page.total, count=len(page.rows),
                                         limit=limit, offset=offset),
                           **extra, "tasks": page.rows})
+
+
+def _json_page(request: Request, page: JsonPage, limit: int, offset: int,
+               **extra: Any) -> bytes:
+    fields = page_fields(request, total=page.total, count=page.count, limit=limit,
+                         offset=offset)
+    return with_rows({**fields, **extra}, "tasks", page.json)
 
 
 @router.get("", response_model=TaskPage, summary="List tasks")
@@ -109,11 +114,11 @@ async def list_tasks(
     async def kept_or_read(conn: psycopg.AsyncConnection[Any]) -> bytes:
         async def read() -> tuple[int, bytes]:
             page = await analytics.task_page_async(conn, where, limit=limit, offset=offset)
-            return page.version, bytes(_page(request, page, limit, offset).body)
+            return page.version, _json_page(request, page, limit, offset)
 
         return await cache.kept_or_read(key, await analytics.task_listing_version(conn), read)
 
-    return Response(await runtime.aread(kept_or_read), media_type="application/json")
+    return json_body(await runtime.aread(kept_or_read))
 
 
 @router.get("/by-employee", response_model=EmployeeTaskPage, responses=NOT_FOUND,
@@ -166,4 +171,4 @@ async def get_task(runtime: Runtime, task_id: TaskIdPath) -> Response:
     row = await runtime.read(analytics.task_row, task_id)
     if row is None:
         raise NotFound(f"no task with id '{task_id}'")
-    return Response(row, media_type="application/json")
+    return json_body(row)
