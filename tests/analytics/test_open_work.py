@@ -8,6 +8,7 @@ import psycopg
 import pytest
 
 from clickup_sync.simulator import Simulator
+from tests.analytics.kept import as_at_commit
 
 Synced = tuple[Simulator, str]
 ROWS_DIFFER = """SELECT count(*) FROM (
@@ -33,7 +34,9 @@ STATE = """SELECT (SELECT md5(string_agg(o::text, ',' ORDER BY o::text)) FROM op
 
 
 def differ(conn: psycopg.Connection) -> tuple[int, int]:
-    """(rows of open_assignments not as the view gives them, counts not as they add up)."""
+    """(rows of open_assignments not as the view gives them, counts not as they add up),
+    once the tasks noted in this transaction are recomputed as at commit (migration 0025)."""
+    as_at_commit(conn)
     rows = conn.execute(ROWS_DIFFER).fetchone()
     counts = conn.execute(COUNTS_DIFFER).fetchone()
     assert rows is not None and counts is not None
@@ -118,6 +121,13 @@ def _many(conn: psycopg.Connection) -> None:
 
 
 def test_open_work_follows_a_batch(synced: Synced, conn: psycopg.Connection) -> None:
+    before = conn.execute(STATE).fetchone()
     with conn.transaction(force_rollback=True):
         _many(conn)
+        # recomputed once, at commit: the batch's statements only noted its tasks
+        assert conn.execute(STATE).fetchone() == before
+        assert conn.execute("SELECT count(DISTINCT task_id) FROM kept_work_stale "
+                            "WHERE kind = 'o'").fetchone() == (60,)
         assert differ(conn) == (0, 0)
+        assert conn.execute(STATE).fetchone() != before
+        assert conn.execute("SELECT count(*) FROM kept_work_stale").fetchone() == (0,)
