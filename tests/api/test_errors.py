@@ -16,6 +16,7 @@ from clickup_sync.api import create_app, running
 from clickup_sync.api.runtime import ApiRuntime
 from clickup_sync.config import Settings
 from clickup_sync.simulator import Simulator
+from clickup_sync.store.db import APPLICATION_NAME
 from tests.syncing import free_port
 
 
@@ -117,6 +118,24 @@ def test_the_event_loop_pool_is_read_only_and_times_out(
     assert "took too long" in slow["detail"]
     assert settings == {"default_transaction_read_only": "on", "statement_timeout": "15s",
                         "jit": "off"}
+
+
+def test_a_dropped_connection_is_replaced(api: httpx.Client,
+                                         synced: tuple[Simulator, str]) -> None:
+    """The event loop's pool does not test a connection at each checkout (a round trip as
+    long as the read): when the server has dropped its sessions, the read that finds one
+    broken runs again on a fresh one."""
+    assert api.get("/tasks", params={"offset": 5, "limit": 2}).status_code == 200
+    with psycopg.connect(synced[1], autocommit=True) as admin:
+        dropped = admin.execute(
+            """SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
+                WHERE datname = current_database() AND application_name = %s
+                  AND pid <> pg_backend_pid()""", (APPLICATION_NAME,)).fetchone()
+    assert dropped is not None and dropped[0] >= 2, dropped
+    for offset in (5, 6, 7):  # kept, then read afresh
+        answer = api.get("/tasks", params={"offset": offset, "limit": 2})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["offset"] == offset
 
 
 def test_health_says_when_the_database_is_gone(api_url: str,

@@ -11,7 +11,7 @@ import pytest
 
 from clickup_sync.api.page_cache import PageCache
 
-from .conftest import column, get
+from .conftest import API_KEY, column, get
 
 
 def version(conn: psycopg.Connection) -> int:
@@ -107,6 +107,39 @@ def test_a_change_reaches_the_next_request(api: httpx.Client, conn: psycopg.Conn
     assert page["tasks"][0]["clickup_task_id"] == task_id
     assert page["tasks"][0]["title"] == "Renamed while kept"
     assert page != first.json()
+
+
+def metric(api: httpx.Client, prefix: str) -> float:
+    """The value of the /metrics line that starts with ``prefix`` (0 when absent)."""
+    for line in api.get("/metrics").text.splitlines():
+        if line.startswith(prefix):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def test_a_kept_page_is_answered_as_the_route_answers_it(api: httpx.Client,
+                                                        api_url: str) -> None:
+    """Kept pages are served ahead of FastAPI (`KeptTaskPages`): same bytes and headers as
+    the route's, the same key rules, counted under the route."""
+    path, query = "/tasks", {"limit": 4, "offset": 9, "include_deleted": "true"}
+    counted = 'clickup_sync_http_requests_total{method="GET",route="/tasks",status="200"}'
+    first = api.get(path, params=query)  # read by the route, and kept
+    kept, requests = hits(api), metric(api, counted)
+    again = api.get(path, params=query)
+    assert again.status_code == 200 and again.content == first.content
+    assert {k: again.headers[k] for k in ("content-type", "content-length")} == \
+        {k: first.headers[k] for k in ("content-type", "content-length")}
+    assert hits(api) == kept + 1 and metric(api, counted) == requests + 1
+    bearer = httpx.get(f"{api_url}{path}", params=query,
+                       headers={"Authorization": f"Bearer {API_KEY}"})
+    assert bearer.content == first.content
+    uncached = httpx.get(f"{api_url}{path}", params={"limit": 3})
+    for headers in ({}, {"X-API-Key": "wrong"}, {"X-API-Key": "wrong", "Authorization":
+                                                  f"Bearer {API_KEY}"}):
+        refused = httpx.get(f"{api_url}{path}", params=query, headers=headers)
+        assert refused.status_code == 401, headers
+        assert refused.json()["error"] == uncached.json()["error"] == "unauthorized"
+    assert hits(api) == kept + 2
 
 
 def test_a_list_filter_follows_tasks_added_to_other_lists(api: httpx.Client,

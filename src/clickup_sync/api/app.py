@@ -7,15 +7,18 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from clickup_sync import __version__, heap
 from clickup_sync.config import Settings
 
 from . import errors, routes
 from .auth import HEADER, RequireKey
+from .kept_pages import PATH as KEPT_PATH
+from .kept_pages import KeptTaskPages
 from .metrics import ApiMetrics, MetricsMiddleware
 from .runtime import ApiRuntime
 
@@ -59,6 +62,11 @@ def operation_id(route: APIRoute) -> str:
     return route.name if methods == ["GET"] else f"{route.name}_{'_'.join(methods).lower()}"
 
 
+def _route(router: APIRouter, method: str, path: str) -> BaseRoute:
+    return next(r for r in router.routes if isinstance(r, APIRoute) and r.path == path
+                and method in r.methods)
+
+
 def create_app(settings: Settings, dsn: str, *, api_key: str | None = None,
                cors_origins: Sequence[str] | None = None, pool_size: int = 10) -> FastAPI:
     """The API over database ``dsn``.
@@ -92,12 +100,15 @@ def create_app(settings: Settings, dsn: str, *, api_key: str | None = None,
     app.state.runtime = runtime
     app.state.metrics = metrics
     errors.install(app)
-    guard: list[Any] = [Depends(RequireKey(api_key))] if api_key else []
+    required = RequireKey(api_key) if api_key else None
+    guard: list[Any] = [Depends(required)] if required else []
     documented = {**(errors.UNAUTHORIZED if api_key else {}), **errors.UNAVAILABLE}
     for router in routes.DATA:
         app.include_router(router, dependencies=guard, responses=documented)
     for router in routes.OPEN:
         app.include_router(router)
+    app.add_middleware(KeptTaskPages, runtime=runtime, key=required,
+                       route=_route(routes.tasks.router, "GET", KEPT_PATH))
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins),
                            allow_methods=["GET", "POST"],

@@ -33,9 +33,27 @@ class RequireKey:
                        bearer: HTTPAuthorizationCredentials | None = Security(_bearer)
                        ) -> None:
         given = key if key is not None else (bearer.credentials if bearer else None)
+        if not self.accepts(given):
+            self._refuse(given)
+
+    def accepts(self, given: str | None) -> bool:
+        """Whether ``given`` is the key (compared in constant time)."""
+        return given is not None and hmac.compare_digest(given.encode(), self._expected)
+
+    def accepts_headers(self, headers: list[tuple[bytes, bytes]]) -> bool:
+        """Whether an ASGI request's headers carry the key, the way the dependency reads
+        them: ``X-API-Key`` first, else an ``Authorization: Bearer`` token."""
+        named = dict(reversed(headers))  # the first of repeated headers, as Starlette reads
+        key = named.get(HEADER.lower().encode())
+        if key is None:
+            scheme, _, token = named.get(b"authorization", b"").partition(b" ")
+            key = token if scheme.lower() == b"bearer" and token else None
+        return key is not None and self.accepts(key.decode("latin-1"))
+
+    @staticmethod
+    def _refuse(given: str | None) -> None:
         if given is None:
             raise HTTPException(401, f"send the API key in the {HEADER} header",
                                 headers={"WWW-Authenticate": 'Bearer realm="clickup-sync"'})
-        if not hmac.compare_digest(given.encode(), self._expected):
-            raise HTTPException(401, "wrong API key",
-                                headers={"WWW-Authenticate": 'Bearer realm="clickup-sync"'})
+        raise HTTPException(401, "wrong API key",
+                            headers={"WWW-Authenticate": 'Bearer realm="clickup-sync"'})

@@ -19,8 +19,15 @@ import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
+from starlette.types import Scope
+
 MAX_BYTES = 64 << 20
 """At most this much kept (~400 pages of 100 tasks)."""
+
+
+def page_key(scope: Scope) -> str:
+    """What a page is kept under: the request's path and query string, as sent."""
+    return f"{scope['path']}?{scope['query_string'].decode('latin-1')}"
 
 
 class PageCache:
@@ -76,6 +83,11 @@ class PageCache:
         self.hits += 1
         return body
 
+    def peek(self, key: str, version: int) -> bytes | None:
+        """Like `get`, but a page not kept is not counted as a miss (the caller goes on to
+        the route, whose `get` counts it)."""
+        return self.get(key, version) if key in self else None
+
     def put(self, key: str, version: int, body: bytes) -> None:
         """Keep ``body``, read at ``version`` (a page of an older version is not kept)."""
         if version > self.version:
@@ -91,6 +103,9 @@ class PageCache:
 
     def __len__(self) -> int:
         return len(self._pages)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._pages
 
     def _reset(self, version: int) -> None:
         self._pages.clear()

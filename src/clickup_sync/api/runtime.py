@@ -137,6 +137,15 @@ class ApiRuntime:
         if self._apool is None:
             raise RuntimeError("the API's database pool is not open")
         async with self._apool.connection(timeout=CHECKOUT_TIMEOUT_S) as conn:
+            try:
+                return await fn(conn, *args, **kwargs)
+            except psycopg.OperationalError:
+                if not conn.broken:  # the statement failed, not the connection
+                    raise
+        # The server dropped that connection (a restart, an idle timeout), and likely the
+        # pool's others with it: test them all once, then read on a sound one.
+        await self._apool.check()
+        async with self._apool.connection(timeout=CHECKOUT_TIMEOUT_S) as conn:
             return await fn(conn, *args, **kwargs)
 
     @contextmanager

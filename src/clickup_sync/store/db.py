@@ -161,7 +161,12 @@ async def make_async_pool(dsn: str, min_size: int = 1, max_size: int = 10, *,
                           session: dict[str, str] | None = None
                           ) -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]:
     """Open an asyncio connection pool, configured like `make_pool`; ``session``: settings
-    each connection takes for its whole life (``{"statement_timeout": "15000"}``)."""
+    each connection takes for its whole life (``{"statement_timeout": "15000"}``).
+
+    Unlike `make_pool`'s, its connections are not checked at each checkout: the check is a
+    round trip, as long as the one-row reads this pool serves. A connection the server
+    dropped fails its next statement and leaves the pool broken; callers retry once on a
+    fresh one (`ApiRuntime.aread`)."""
     settings = {"jit": "off", **(session or {})}
 
     async def configure(conn: psycopg.AsyncConnection[Any]) -> None:
@@ -173,8 +178,7 @@ async def make_async_pool(dsn: str, min_size: int = 1, max_size: int = 10, *,
     await (await aconnect(dsn)).close()
     pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
         dsn, min_size=min_size, max_size=max_size, open=False, timeout=timeout,
-        kwargs=connection_kwargs(dsn, autocommit=autocommit),
-        check=AsyncConnectionPool.check_connection, configure=configure,
+        kwargs=connection_kwargs(dsn, autocommit=autocommit), configure=configure,
         name=APPLICATION_NAME)
     try:
         await pool.open(wait=True, timeout=timeout)

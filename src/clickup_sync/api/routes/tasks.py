@@ -25,6 +25,7 @@ from ..models import (
     TaskRow,
     TimeTaskPage,
 )
+from ..page_cache import page_key
 from ..params import (
     BIGINT_MAX,
     IdText,
@@ -109,7 +110,7 @@ async def list_tasks(
         page = await runtime.aread(analytics.task_page_async, where, limit=limit,
                                    offset=offset)
         return _page(request, page, limit, offset)
-    cache, key = runtime.task_pages, f"{request.url.path}?{request.url.query}"
+    cache, key = runtime.task_pages, page_key(request.scope)
 
     async def kept_or_read(conn: psycopg.AsyncConnection[Any]) -> bytes:
         async def read() -> tuple[int, bytes]:
