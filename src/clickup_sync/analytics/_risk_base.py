@@ -12,7 +12,7 @@ from typing import Any
 from ._args import check_int
 from ._args import check_scope as check_scope  # weekly.py imports it from here
 from .history import BLOCKED_LOOKING
-from .scope import AnalyticsError, Person, Scope
+from .scope import AnalyticsError, Scope
 
 MAX_DAYS = 3650
 BLOCKED_STATUS = BLOCKED_LOOKING
@@ -74,14 +74,6 @@ def assignee_names(task_id: str) -> str:
             f"WHERE a.task_id = {task_id})")
 
 
-def by_person(person: Person | None, alias: str = "t") -> str:
-    """Condition: the task is assigned to ``%(person)s`` (always true without a person)."""
-    if person is None:
-        return "true"
-    return (f"EXISTS (SELECT 1 FROM task_assignees pa WHERE pa.task_id = {alias}.id "
-            f"AND pa.user_id = %(person)s)")
-
-
 UNFINISHED_WAIT = "NOT w.is_deleted AND coalesce(w.status_type, '') NOT IN ('done', 'closed')"
 """Condition on ``w``, a task waited on: it still blocks (exists and is not done)."""
 ASSIGNED_OPEN = "c.assignee_id IS NOT NULL AND NOT c.resolved AND NOT c.is_deleted"
@@ -90,20 +82,24 @@ WAITED_ON = "'''' || w.name || ''' (' || w.status || ')'"
 """How a task waited on is shown: 'name' (status)."""
 
 
-SCOPE_FIRST_MAX = 5000
-"""A scope with at most this many open tasks has its blocked tasks found scope-first."""
+SCOPE_FIRST_MAX = 0
+"""A scope with at most this many open tasks (and more than none) has its blocked tasks
+found scope-first; 0: none has."""
 
 
 def scope_first(conn: Any, scope: Scope) -> bool:
     """Whether `blocked_ctes` should list the open tasks of ``scope`` and probe each.
 
-    Scope-first costs two index probes per open task in scope; candidate-first costs a few
-    per dependency edge and blocked candidate of the whole Workspace, whatever the scope. The
-    open tasks per List are kept in ``list_task_counts`` (migration 0010), so the choice
-    costs one small read; a Space of 13k open tasks is ~4x faster candidate-first, a Folder
-    of 1k ~3x faster scope-first.
+    Candidate-first reads the blocking edges the database keeps for the scope (migration
+    0026), the open tasks of the scope in a blocked-looking status (an index) and the few
+    assigned comments; scope-first lists every open task of the scope. With the edges kept,
+    candidate-first is the faster at every size measured at 100k tasks (a List of 8 open
+    tasks 4 vs 14 ms, one of 660 7 vs 35, a Folder of 1.3k 10 vs 20), so `SCOPE_FIRST_MAX`
+    is 0; the scope-first plan remains for ``open_tasks`` (one person's). The open tasks
+    per List are kept in ``list_task_counts`` (migration 0010), so the choice costs one
+    small read when a threshold is set.
     """
-    if scope.kind == "workspace":
+    if scope.kind == "workspace" or SCOPE_FIRST_MAX <= 0:
         return False
     row = conn.execute(
         f"""SELECT coalesce(sum(c.tasks), 0) FROM list_task_counts c
@@ -119,20 +115,22 @@ def blocked_ctes(scope: Scope, extra: str = "true", *, first: bool = False,
     Columns: id, name, list_id, status, status_type, priority, due_date, date_updated,
     ``waits_n`` (unfinished tasks it waits on), ``by_status`` (in a blocked-looking workflow
     status) and ``comments`` (its unresolved assigned comments). CTE ``edges`` holds the
-    dependency edges (task_id, depends_on) onto unfinished tasks, at least those of ``b``.
+    dependency edges (task_id, depends_on) from open tasks onto unfinished tasks, at least
+    those of ``b``, read from the edges the database keeps (`BLOCKING_EDGES`).
     With ``first`` (what `scope_first` says of the scope) the scope's open tasks are listed
-    and probed; otherwise candidates come from three small sets (dependency edges, open
-    tasks in such a status, assigned comments), never from a scan of all tasks.
-    ``open_tasks`` (SQL: id, status of open tasks ``o``, among them every one of ``b``)
-    starts scope-first from those, such as one person's few hundred.
+    first; otherwise candidates come from three small sets (blocking edges, open tasks in
+    such a status, assigned comments), never from a scan of all tasks.
+    ``open_tasks`` (SQL: column id of open tasks, among them every one of ``b``; any other
+    column is not read) starts scope-first from those, such as one person's few hundred.
     `blocked_detail` describes a few rows of ``b``.
     """
     found = _scoped_kept(scope, open_tasks) if first or open_tasks else _candidate_kept(scope)
     # Each kept task's row is read by key: its estimate is far off, and a hash join would
     # read every open task to find a few thousand.
     return f"""
-    bs AS MATERIALIZED (
-        SELECT DISTINCT ls.status FROM list_statuses ls WHERE ls.status ~* %(blocked_re)s),
+    bs AS MATERIALIZED (  -- the regex tested once per name, not once per List's status
+        SELECT s.status FROM (SELECT DISTINCT ls.status FROM list_statuses ls OFFSET 0) s
+         WHERE s.status ~* %(blocked_re)s),
     {found},
     b AS MATERIALIZED (
         SELECT t.*, f.waits_n, f.by_status, f.comments
@@ -144,20 +142,21 @@ def blocked_ctes(scope: Scope, extra: str = "true", *, first: bool = False,
                OFFSET 0) t)"""
 
 
+BLOCKING_EDGES = """(SELECT k.task_id AS id, k.task_id, k.depends_on, k.list_id, k.folder_id,
+                            k.space_id FROM blocking_edges k)"""
+"""The dependency edges from an open task onto an unfinished task, with the waiting task's
+place as columns id, list_id, folder_id, space_id (so `Scope.condition` applies): kept by
+the database (migration 0026)."""
+
+
 def _candidate_kept(scope: Scope) -> str:
-    """CTEs ``edges`` and ``kept`` (id, waits_n, by_status, comments), candidate-first."""
-    # Most of the Workspace's candidates are open: `b` reads their rows at once. A Space
-    # first tells which are open and in it from migration 0013's index of the unfinished
-    # tasks, so that only those get their row read.
-    kept = "kept AS (SELECT * FROM flags)" if scope.kind == "workspace" else f"""
-    kept AS MATERIALIZED (
-        SELECT f.* FROM flags f JOIN clickup_tasks o ON o.id = f.id
-         WHERE {open_task("o")} AND {scope.condition("o")})"""
+    """CTEs ``edges`` and ``kept`` (id, waits_n, by_status, comments), candidate-first.
+
+    Every candidate is open and in scope when found: the kept edges and the status index
+    say so themselves, and the few assigned comments' tasks are probed by key."""
     return f"""
-    edges AS MATERIALIZED (  -- each edge's task probed by key, not a scan of all open tasks
-        SELECT d.task_id, d.depends_on FROM task_dependencies d
-         WHERE EXISTS (SELECT FROM clickup_tasks w
-                        WHERE w.id = d.depends_on AND {UNFINISHED_WAIT} OFFSET 0)),
+    edges AS MATERIALIZED (
+        SELECT t.task_id, t.depends_on FROM {BLOCKING_EDGES} t WHERE {scope.condition()}),
     cand AS (
         SELECT task_id AS id, 1 AS waits, 0 AS by_status, 0 AS comments FROM edges
         UNION ALL
@@ -165,33 +164,38 @@ def _candidate_kept(scope: Scope) -> str:
          WHERE {open_task()} AND t.status = ANY (ARRAY(TABLE bs)) AND {scope.condition()}
         UNION ALL
         SELECT c.task_id, 0, 0, 1 FROM comments c
-         WHERE {ASSIGNED_OPEN} AND c.task_id IS NOT NULL),
-    flags AS (SELECT id, sum(waits) AS waits_n, max(by_status) = 1 AS by_status,
-                     sum(comments) AS comments
-                FROM cand GROUP BY id),
-    {kept}"""
+         WHERE {ASSIGNED_OPEN} AND c.task_id IS NOT NULL
+           AND EXISTS (SELECT FROM clickup_tasks t WHERE t.id = c.task_id
+                          AND {open_task()} AND {scope.condition()})),
+    kept AS MATERIALIZED (
+        SELECT id, sum(waits) AS waits_n, max(by_status) = 1 AS by_status,
+               sum(comments) AS comments
+          FROM cand GROUP BY id)"""
 
 
 def _scoped_kept(scope: Scope, open_tasks: str | None = None) -> str:
     """CTEs ``edges`` and ``kept`` for a small scope: its open tasks (``so``; by default
-    all of them) are listed first and each is probed for the three reasons by key."""
-    listed = open_tasks or f"""SELECT o.id, o.status FROM clickup_tasks o
+    all of them) are listed first and matched with the kept edges, the open tasks of the
+    scope in a blocked-looking status (from migration 0006's status index, so ``so``
+    needs no status) and the few assigned comments."""
+    listed = open_tasks or f"""SELECT o.id FROM clickup_tasks o
          WHERE {open_task("o")} AND {scope.condition("o")}"""
     return f"""
     so AS MATERIALIZED ({listed}),
     edges AS MATERIALIZED (
-        SELECT so.id AS task_id, w.depends_on FROM so CROSS JOIN LATERAL (
-               SELECT d.depends_on FROM task_dependencies d
-                 JOIN clickup_tasks w ON w.id = d.depends_on
-                WHERE d.task_id = so.id AND {UNFINISHED_WAIT} OFFSET 0) w),
+        SELECT k.task_id, k.depends_on FROM so JOIN blocking_edges k ON k.task_id = so.id),
+    held AS (SELECT t.id FROM clickup_tasks t
+              WHERE {open_task()} AND t.status = ANY (ARRAY(TABLE bs)) AND {scope.condition()}),
+    asked AS (SELECT c.task_id, count(*) AS n FROM comments c
+               WHERE {ASSIGNED_OPEN} AND c.task_id IS NOT NULL GROUP BY c.task_id),
     kept AS MATERIALIZED (
         SELECT f.* FROM (
             SELECT so.id, coalesce(w.n, 0) AS waits_n,
-                   coalesce(so.status = ANY (ARRAY(TABLE bs)), false) AS by_status,
-                   (SELECT count(*) FROM comments c
-                     WHERE c.task_id = so.id AND {ASSIGNED_OPEN}) AS comments
+                   EXISTS (SELECT FROM held WHERE held.id = so.id) AS by_status,
+                   coalesce(c.n, 0) AS comments
               FROM so LEFT JOIN (SELECT task_id, count(*) AS n FROM edges GROUP BY task_id) w
-                ON w.task_id = so.id) f
+                ON w.task_id = so.id
+              LEFT JOIN asked c ON c.task_id = so.id) f
          WHERE f.waits_n > 0 OR f.by_status OR f.comments > 0)"""
 
 

@@ -25,7 +25,7 @@ from ._risk_base import (
 from .flow import throughput
 from .health import scored
 from .history import bottlenecks
-from .reports import TOTAL, people, total, week_bounds, week_numbers
+from .reports import TOTAL, people, total, week_and_before, week_bounds
 from .result import Result
 from .risk import at_risk_tasks, blockers, overdue_tasks
 from .scope import WORKSPACE, Person, Scope
@@ -55,11 +55,9 @@ def compose(title: str, sections: list[Section], *, limit: int, summary: dict[st
                         total_rows=sum(len(rows) for _, rows in sections))
 
 
-MINE_OPEN = """SELECT o.id, t.status FROM open_assignments o CROSS JOIN LATERAL (
-                  SELECT t.status FROM clickup_tasks t WHERE t.id = o.id OFFSET 0) t
-                WHERE o.user_id = %(person)s"""
-"""The open tasks assigned to ``%(person)s`` (id, status), from the open work the database
-keeps (migration 0021), each one's status read by key: a person's blocked tasks are
+MINE_OPEN = "SELECT o.id FROM open_assignments o WHERE o.user_id = %(person)s"
+"""The open tasks assigned to ``%(person)s``, from the open work the database
+keeps (migration 0021), by the index on its user (0026): a person's blocked tasks are
 looked for among their few hundred, not among the Workspace's."""
 
 
@@ -177,8 +175,7 @@ def weekly_report(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
     throughput, bottlenecks, overdue and at-risk work, workload, against the week before."""
     scope, limit = check_scope(scope), check_limit(limit)
     start, end, _ = week_bounds(conn, week)
-    now = week_numbers(conn, scope, start)
-    before = week_numbers(conn, scope, start - timedelta(days=7))
+    now, before = week_and_before(conn, scope, start)
     project_kind: GroupBy = "space" if scope.kind == "workspace" else "list"
     by_project = _hours(conn, scope, start, end - timedelta(days=1), group_by=project_kind)
     flow = throughput(conn, scope, weeks=8, limit=8)

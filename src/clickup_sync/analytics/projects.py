@@ -20,7 +20,11 @@ from .workspace import HARD_CAP, PATH_SEP, Counts, bounded, tally
 RECENT_DAYS = 30
 _TABLE = {"space": "spaces", "folder": "folders", "list": "lists"}
 
-# Progress numbers of a set of tasks ``t`` (the same in project_status and all_projects_status).
+_UNASSIGNED = """count(*) FILTER (WHERE {which} AND NOT EXISTS (
+                       SELECT 1 FROM task_assignees a WHERE a.task_id = t.id))"""
+"""Tasks ``{which}`` nobody is assigned to (one index probe each)."""
+# Progress numbers of a set of tasks ``t`` (project_status and all_projects_status), the
+# unassigned ones as ``{unassigned}`` says (`_PROGRESS_ALL`: every open task probed).
 _PROGRESS = """count(*) AS tasks,
     count(*) FILTER (WHERE t.status_type = 'open') AS not_started,
     count(*) FILTER (WHERE t.status_type = 'custom') AS active,
@@ -29,14 +33,14 @@ _PROGRESS = """count(*) AS tasks,
                        AND t.status_type NOT IN ('done', 'closed')) AS overdue,
     count(*) FILTER (WHERE t.due_date >= now() AND t.due_date < now() + interval '7 days'
                        AND t.status_type NOT IN ('done', 'closed')) AS due_next_7_days,
-    count(*) FILTER (WHERE t.status_type NOT IN ('done', 'closed') AND NOT EXISTS (
-                       SELECT 1 FROM task_assignees a WHERE a.task_id = t.id))
-        AS unassigned_not_done,
+    {unassigned} AS unassigned_not_done,
     count(*) FILTER (WHERE t.status_type IN ('done', 'closed')
                        AND coalesce(t.date_done, t.date_closed) >= now() - interval '7 days')
         AS done_last_7_days,
     count(*) FILTER (WHERE t.date_created >= now() - interval '7 days') AS created_last_7_days,
     max(t.date_updated) AS last_update"""
+_OPEN_UNASSIGNED = _UNASSIGNED.format(which="t.status_type NOT IN ('done', 'closed')")
+_PROGRESS_ALL = _PROGRESS.format(unassigned=_OPEN_UNASSIGNED)
 _COLUMNS = """c.id, c.status_type, c.due_date, c.date_done, c.date_closed, c.date_created,
               c.date_updated, c.is_deleted, c.archived"""
 _PROGRESS_NAMES = ["tasks", "not_started", "active", "done", "overdue", "due_next_7_days",
@@ -190,28 +194,65 @@ def _project_of(conn: psycopg.Connection, scope: Scope) -> str | None:
     return row[0] if row else None
 
 
+_KEPT_LEVEL = {"workspace": "space_id = '*'",
+               "space": "space_id = %(scope_id)s AND folder_id = '*'",
+               "folder": "folder_id = %(scope_id)s"}
+"""The rows of `open_work_counts` (migration 0021) that count a scope's open tasks once."""
+
+
+def _unassigned_sql(scope: Scope) -> str:
+    """SQL: the open tasks in ``scope`` nobody is assigned to, as the database keeps them
+    (user 0 of `open_work_counts`), rather than one probe of the assignees per open task
+    (~14k in a large Space). A List is not kept per List: 0, its tasks are probed."""
+    if scope.kind == "list":
+        return "0"
+    return (f"(SELECT coalesce(sum(tasks), 0) FROM open_work_counts "
+            f"WHERE user_id = 0 AND {_KEPT_LEVEL[scope.kind]})")
+
+
+def _status_rows(conn: psycopg.Connection, scope: Scope) -> list[tuple[Any, ...]]:
+    """Per status, in the workflow's order: (status, type, tasks, the progress numbers, the
+    kept count of open tasks nobody is assigned to), one pass over the scope's tasks. Outside
+    a List the per-status unassigned number is minus those without a status type, which the
+    kept count holds and `_PROGRESS` leaves out; in a List it is counted here, and the kept
+    count is 0."""
+    parts = _PROGRESS.format(unassigned=_OPEN_UNASSIGNED if scope.kind == "list" else
+                             "-" + _UNASSIGNED.format(which="t.status_type IS NULL"))
+    return conn.execute(
+        f"""SELECT t.status, t.status_type, count(*) AS n, {parts},
+                   {_unassigned_sql(scope)} AS kept_unassigned
+              FROM clickup_tasks t
+             WHERE NOT t.is_deleted AND NOT t.archived AND {scope.condition()}
+             GROUP BY t.status, t.status_type
+             ORDER BY min(coalesce(t.status_orderindex, 999)), count(*) DESC, t.status
+            """, scope.params).fetchall()
+
+
+def _progress_of(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """The progress numbers of all the tasks of `_status_rows`' rows, added up."""
+    if not rows:
+        return dict(zip(_PROGRESS_NAMES, [0] * (len(_PROGRESS_NAMES) - 1) + [None],
+                        strict=True))
+    numbers = {name: sum(r[3 + i] for r in rows)
+               for i, name in enumerate(_PROGRESS_NAMES[:-1])}
+    numbers["unassigned_not_done"] += rows[0][-1]
+    numbers["last_update"] = max((r[-2] for r in rows if r[-2] is not None), default=None)
+    return numbers
+
+
 def project_status(conn: psycopg.Connection, name_or_scope: str | Scope) -> Result:
-    """Where a project stands: progress, overdue and recent work, and tasks per status."""
+    """Where a project stands: progress, overdue and recent work, and tasks per status.
+
+    The numbers are added up from the per-status counts (one pass over the scope's tasks);
+    the open tasks nobody is assigned to come from the open work the database keeps."""
     scope = name_or_scope if isinstance(name_or_scope, Scope) else resolve_project(
         conn, name_or_scope)
     project = _project_of(conn, scope)
-    found = conn.execute(
-        f"""WITH t AS MATERIALIZED (
-                SELECT {_COLUMNS.replace('c.', 't.')}, t.status, t.status_orderindex
-                  FROM clickup_tasks t
-                 WHERE NOT t.is_deleted AND NOT t.archived AND {scope.condition()}),
-                per AS (SELECT status, status_type, count(*) AS n,
-                               min(coalesce(status_orderindex, 999)) AS o
-                          FROM t GROUP BY 1, 2)
-            SELECT per.status, per.status_type, per.n, totals.*
-              FROM per CROSS JOIN (SELECT {_PROGRESS} FROM t) totals
-             ORDER BY per.o, per.n DESC, per.status LIMIT {HARD_CAP}""",
-        scope.params).fetchall()
-    numbers = dict(zip(_PROGRESS_NAMES, found[0][3:] if found else
-                       [0] * (len(_PROGRESS_NAMES) - 1) + [None], strict=True))
+    found = _status_rows(conn, scope)
+    numbers = _progress_of(found)
     total, done = numbers["tasks"], numbers["done"]
-    rows = [r[:3] for r in found]
-    table = [(s, k, n, round(100 * n / total, 1) if total else 0.0) for s, k, n in rows]
+    table = [(s, k, n, round(100 * n / total, 1) if total else 0.0)
+             for s, k, n, *_ in found[:HARD_CAP]]
     summary: dict[str, Any] = {"project": project or scope.label, "scope": scope.label,
                                **numbers,
                                "percent_done": round(100 * done / total, 1) if total else 0.0}
@@ -238,7 +279,7 @@ def all_projects_status(conn: psycopg.Connection) -> Result:
                   UNION ALL SELECT reg.name, {_COLUMNS} FROM reg JOIN task_locations x
                       ON reg.kind = 'list' AND x.list_id = reg.target_id
                     JOIN clickup_tasks c ON c.id = x.task_id AND c.list_id <> x.list_id)
-            SELECT t.name, {_PROGRESS} FROM t WHERE NOT t.is_deleted AND NOT t.archived
+            SELECT t.name, {_PROGRESS_ALL} FROM t WHERE NOT t.is_deleted AND NOT t.archived
              GROUP BY t.name""").fetchall()
     numbers = {r[0]: dict(zip(_PROGRESS_NAMES, r[1:], strict=True)) for r in rows}
     table = []

@@ -14,12 +14,10 @@ import psycopg
 from ._args import check_limit, check_person, check_scope
 from ._risk_base import (
     TODAY,
-    UNFINISHED_WAIT,
     assignee_names,
     blocked_ctes,
     blocked_detail,
     blocked_reason,
-    by_person,
     check_days,
     local_date,
     open_task,
@@ -33,16 +31,16 @@ from .time import ENTRY_MS, reads
 from .workload import open_work_params, open_work_sql
 
 
-def _overdue_where(scope: Scope, person: Person | None = None) -> str:
-    return (f"{open_task()} AND t.due_date < now() AND {scope.condition()} "
-            f"AND {by_person(person)}")
+def _overdue_where(scope: Scope) -> str:
+    return f"{open_task()} AND t.due_date < now() AND {scope.condition()}"
 
 
 def _overdue_tally(scope: Scope, person: Person | None) -> tuple[str, str]:
     """(CTEs ``tally``: overdue tasks per assignee, None for nobody, and ``total``: their
     count, each task once; the source of the oldest rows). The Workspace, a Space or a
     Folder counts them from the open work the database keeps (`open_work_sql`); a List or
-    one person's tasks lists them first, as their co-assignees count too."""
+    one person's tasks lists them first (a person's from their rows of that open work,
+    migration 0026's index), as their co-assignees count too."""
     if person is None and scope.kind != "list":
         return f"""{open_work_sql(scope)},
             tally AS (SELECT nullif(user_id, 0) AS user_id, overdue AS n FROM per
@@ -51,9 +49,11 @@ def _overdue_tally(scope: Scope, person: Person | None) -> tuple[str, str]:
                         FROM per)""", f"""(SELECT t.id, t.due_date FROM clickup_tasks t
                    WHERE {_overdue_where(scope)} ORDER BY t.due_date, t.id
                    LIMIT %(limit)s) o"""
-    return f"""o AS MATERIALIZED (
-                SELECT t.id, t.due_date FROM clickup_tasks t
-                 WHERE {_overdue_where(scope, person)}),
+    # One person's: their rows of the open work kept per assignee, found by person.
+    listed = f"""SELECT t.id, t.due_date FROM open_assignments t
+                 WHERE t.user_id = %(person)s AND t.due_date < now() AND {scope.condition()}""" \
+        if person else f"SELECT t.id, t.due_date FROM clickup_tasks t WHERE {_overdue_where(scope)}"
+    return f"""o AS MATERIALIZED ({listed}),
             tally AS (SELECT a.user_id, count(*) AS n
                         FROM o LEFT JOIN task_assignees a ON a.task_id = o.id
                        GROUP BY a.user_id),
@@ -126,9 +126,8 @@ def at_risk_tasks(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, days: i
                      (SELECT count(*) FROM task_assignees a WHERE a.task_id = t.id) AS assignees,
                      (SELECT coalesce(sum({ENTRY_MS}), 0) FROM time_entries e
                        WHERE e.task_id = t.id AND NOT e.is_deleted) AS tracked_ms,
-                     (SELECT count(*) FROM task_dependencies d
-                        JOIN clickup_tasks w ON w.id = d.depends_on
-                       WHERE d.task_id = t.id AND {UNFINISHED_WAIT}) AS waits) x
+                     (SELECT count(*) FROM blocking_edges k  -- t is open: its edges are kept
+                       WHERE k.task_id = t.id) AS waits) x
                WHERE {open_task()} AND {scope.condition()}
                  AND t.due_date >= now() AND t.due_date < now() + %(days)s * interval '1 day'),
             f AS (SELECT r.*, no_assignee::int + not_started::int + over_estimate::int

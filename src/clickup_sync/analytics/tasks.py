@@ -75,6 +75,16 @@ def _canonical(conn: psycopg.Connection, value: str, exists: str, names: str,
     return best_match(text, {r[0]: r[0] for r in conn.execute(names)}, what)
 
 
+def _in_scope(scope: Scope) -> str:
+    """`Scope.condition`, a List's as one set of ids: its tasks (by the List index) and
+    those added to it. The condition's ``OR`` of the two cannot use the index, and the
+    count of a List's tasks read every task (~60 ms at 100k)."""
+    if scope.kind != "list":
+        return scope.condition()
+    return ("t.id IN (SELECT h.id FROM clickup_tasks h WHERE h.list_id = %(scope_id)s "
+            "UNION ALL SELECT x.task_id FROM task_locations x WHERE x.list_id = %(scope_id)s)")
+
+
 def get_tasks(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, status: str | None = None,
               status_type: StatusType = "not_done", assignee: Person | None = None,
               tag: str | None = None, due_before: date | None = None,
@@ -83,7 +93,7 @@ def get_tasks(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, status: str
               order_by: OrderBy = "updated", limit: int = 50) -> Result:
     """Which tasks match these filters (status, person, tag, due and update dates)?"""
     limit = bounded(limit)
-    where = ["NOT t.is_deleted", "(%(archived)s OR NOT t.archived)", scope.condition()]
+    where = ["NOT t.is_deleted", "(%(archived)s OR NOT t.archived)", _in_scope(scope)]
     params: dict[str, Any] = {**scope.params, "archived": include_archived, "limit": limit}
     order = _choice(order_by, _ORDER_SQL, "order_by")
     if status is not None:

@@ -197,6 +197,21 @@ def _activity_sql(scope: Scope) -> str:
                           GROUP BY c.user_id) cc ON cc.user_id = h.user_id"""
 
 
+def _holders_sql(scope: Scope) -> str:
+    """Per person (``user_id``): the open tasks they hold in scope (``open_tasks``). The
+    Workspace, a Space or a Folder reads the open work the database keeps (migration 0021:
+    one row per person and week, not one per open task and assignee); a List is counted
+    from its tasks."""
+    if scope.kind != "list":
+        return f"""SELECT user_id, sum(tasks)::bigint AS open_tasks FROM open_work_counts
+                    WHERE user_id > 0 AND {_LEVEL[scope.kind]}
+                    GROUP BY user_id HAVING sum(tasks) > 0"""
+    return f"""SELECT a.user_id, count(*) AS open_tasks
+                 FROM clickup_tasks t JOIN task_assignees a ON a.task_id = t.id
+                WHERE {LIVE} AND {OPEN} AND {scope.condition("t")}
+                GROUP BY a.user_id"""
+
+
 @reads
 def inactive_assignees(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
                        days: int = 14, limit: int = 50) -> Result:
@@ -212,11 +227,7 @@ def inactive_assignees(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
     assert row is not None
     now, cutoff, params["horizon"] = row
     holders = conn.execute(
-        f"""WITH h AS MATERIALIZED (
-                SELECT a.user_id, count(*) AS open_tasks
-                  FROM clickup_tasks t JOIN task_assignees a ON a.task_id = t.id
-                 WHERE {LIVE} AND {OPEN} AND {scope.condition("t")}
-                 GROUP BY a.user_id)
+        f"""WITH h AS MATERIALIZED ({_holders_sql(scope)})
             SELECT {PERSON_NAME.format(uid="act.user_id")}, act.open_tasks, act.time_at,
                    act.comment_at, act.created_at,
                    (emp.last_active AT TIME ZONE %(tz)s)::date, emp.is_active,
