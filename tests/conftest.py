@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from clickup_sync.simulator import Simulator
+from tests import pg
 
 SEED = 7
 TOKEN = "pk_test"
@@ -31,3 +32,9 @@ def base_url(sim: Simulator) -> Iterator[str]:
 def api(base_url: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=base_url, headers={"Authorization": TOKEN}, timeout=30) as c:
         yield c
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Wait for the test databases still being dropped, and drop the migrated template."""
+    pg.finish()
+

@@ -5,6 +5,12 @@
 is set to ``embedded``, one embedded PostgreSQL is started for the whole test session in
 a temporary folder, so the suite also passes on a machine without a server. Each
 `fresh_database` is a new, uniquely named database, dropped afterwards.
+
+Two things keep this cheap. A migrated database is a copy (``CREATE DATABASE ... TEMPLATE``)
+of one that was migrated once per session, not a new run of every migration. And a database
+is dropped by a background thread, since PostgreSQL checkpoints on each ``DROP DATABASE``
+(seconds when other work has left the buffers dirty): `finish` waits for the drops and
+drops the template, at the end of the session.
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import queue
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +32,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from clickup_sync.store import EmbeddedPostgres, redact
+from clickup_sync.store import EmbeddedPostgres, connect, redact, upgrade
 
 ENV = "CLICKUP_SYNC_TEST_DSN"
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -32,6 +40,10 @@ DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 log = logging.getLogger(__name__)
 _admin_dsn: str | None = None
 _embedded: EmbeddedPostgres | None = None
+_drops: queue.Queue[tuple[str, str]] = queue.Queue()
+_droppers: list[threading.Thread] = []
+_template: str | None = None
+_template_lock = threading.Lock()
 
 
 def server_dsn() -> str:
@@ -56,6 +68,7 @@ def server_dsn() -> str:
 def shutdown() -> None:
     """Stop the embedded server of this session, if one was started, and delete its files."""
     global _admin_dsn, _embedded
+    finish()
     if _embedded is not None:
         _embedded.stop()
         shutil.rmtree(_embedded.data_dir.parent, ignore_errors=True)
@@ -71,20 +84,88 @@ def with_database(dsn: str, name: str) -> str:
 
 
 @contextmanager
-def fresh_database() -> Iterator[str]:
-    """Create an empty database named ``cs_test_<random>``, yield its DSN, then drop it."""
+def fresh_database(*, migrated: bool = False) -> Iterator[str]:
+    """Create a database named ``cs_test_<random>``, yield its DSN, then drop it (in the
+    background). Empty, or with every migration applied when ``migrated``."""
     admin = server_dsn()
-    name = f"cs_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        # template0: never connected to, so concurrent creations do not collide.
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(
-            sql.Identifier(name)))
+    template = _migrated_template(admin) if migrated else "template0"
+    name = _create(admin, template)
     try:
         yield with_database(admin, name)
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
+        _drop_later(admin, name)
+
+
+def drops_done() -> None:
+    """Wait for the databases still being dropped (each drop's checkpoint writes to disk)."""
+    _drops.join()
+
+
+def finish() -> None:
+    """Wait for the databases still being dropped, then drop the migrated template."""
+    global _template
+    drops_done()
+    with _template_lock:
+        if _template is not None and _admin_dsn is not None:
+            _drop(_admin_dsn, _template)
+        _template = None
+
+
+def _create(admin: str, template: str) -> str:
+    name = f"cs_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        # The template takes no connections (template0, and ours once migrated), so
+        # concurrent creations do not collide.
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(template)))
+        # Commits need not wait for the WAL to reach the disk: no test crashes the server,
+        # and what other sessions see at commit is the same.
+        conn.execute(sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(
+            sql.Identifier(name)))
+    return name
+
+
+def _migrated_template(admin: str) -> str:
+    """A database with every migration applied, made on first use, copied by each
+    migrated `fresh_database` (all of them see the migrations of the session's start)."""
+    global _template
+    with _template_lock:
+        if _template is None:
+            name = _create(admin, "template0")
+            with connect(with_database(admin, name)) as conn:
+                upgrade(conn)
+            with psycopg.connect(admin, autocommit=True) as conn:  # nor autovacuum, now
+                conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(
+                    sql.Identifier(name)))
+            _template = name
+        return _template
+
+
+def _drop(admin: str, name: str) -> None:
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
+
+
+def _drop_later(admin: str, name: str) -> None:
+    # A few threads: drops that wait together share one checkpoint (as the session's
+    # databases do at its end).
+    while len(_droppers) < 4:
+        _droppers.append(threading.Thread(target=_drop_queued, name="drop-databases",
+                                          daemon=True))
+        _droppers[-1].start()
+    _drops.put((admin, name))
+
+
+def _drop_queued() -> None:
+    while True:
+        admin, name = _drops.get()
+        try:
+            _drop(admin, name)
+        except psycopg.Error as exc:  # a database left behind fails no test
+            log.warning("could not drop test database %s: %s", name, exc)
+        finally:
+            _drops.task_done()
 
 
 def _answers(dsn: str) -> bool:

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from clickup_sync.clickup import ClickUpClient
 from clickup_sync.config import Settings
 from clickup_sync.simulator import Simulator
-from clickup_sync.store import connect, upgrade
+from clickup_sync.store import connect
 from clickup_sync.store.snapshots import take_snapshot
 from clickup_sync.sync import SyncEngine, SyncOptions
 from tests.pg import fresh_database
@@ -41,9 +41,7 @@ def synced_workspace(*, seed: int, tasks: int, token: str,
     between, so there are updates, status changes and a snapshot history."""
     sim = Simulator.generate(seed=seed, tasks=tasks, plan="enterprise", token=token,
                              rate_window=1.0)
-    with fresh_database() as dsn:
-        with connect(dsn) as conn:
-            upgrade(conn)
+    with fresh_database(migrated=True) as dsn:
         today = date.today()
         for back in range(days - 1, -1, -1):
             asyncio.run(sync_exactly(sim, dsn, token))

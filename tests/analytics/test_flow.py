@@ -19,7 +19,7 @@ from clickup_sync.analytics import WORKSPACE, AnalyticsError, Scope, resolve_sco
 from clickup_sync.analytics.flow import burndown, cumulative_flow, progress_since, throughput
 from clickup_sync.analytics.history import aging, bottlenecks, lead_cycle_time, time_in_status
 from clickup_sync.simulator import Simulator
-from clickup_sync.store import connect, upgrade
+from clickup_sync.store import connect
 from clickup_sync.store.snapshots import set_timezone
 from tests.pg import fresh_database
 
@@ -298,9 +298,7 @@ def handmade() -> Iterator[tuple[str, datetime]]:
               [("to do", "open", 0), ("in progress", "custom", 1)]),
         "E": ("done", "done", 0, 1, False, True, [("to do", "open", 0), ("done", "done", 1)]),
     }
-    with fresh_database() as dsn:
-        with connect(dsn) as c:
-            upgrade(c)
+    with fresh_database(migrated=True) as dsn:
         with connect(dsn, autocommit=True) as c:
             c.execute("INSERT INTO employees (clickup_user_id, name, raw) "
                       "VALUES (1, 'Ann', '{}'), (2, 'Bo', '{}')")
@@ -499,44 +497,41 @@ def test_first_active_equals_the_history_after_repeated_syncs(
 
 
 def test_first_active_follows_inserts_updates_deletions_and_truncation() -> None:
-    with fresh_database() as dsn:
-        with connect(dsn) as c:
-            upgrade(c)
-        with connect(dsn, autocommit=True) as c:
-            def add(rows: list[tuple[str, str, str, int]]) -> None:
-                with c.cursor() as cur:
-                    cur.executemany(
-                        "INSERT INTO task_status_history (task_id, status, status_type, "
-                        "changed_at) VALUES (%s, %s, %s, now() - %s * interval '1 day')", rows)
-                    # a statement that inserts nothing fires the trigger too
-                    c.execute("INSERT INTO task_status_history (task_id, status, status_type, "
-                              "changed_at) SELECT task_id, status, status_type, changed_at "
-                              "FROM task_status_history WHERE false")
+    with fresh_database(migrated=True) as dsn, connect(dsn, autocommit=True) as c:
+        def add(rows: list[tuple[str, str, str, int]]) -> None:
+            with c.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO task_status_history (task_id, status, status_type, "
+                    "changed_at) VALUES (%s, %s, %s, now() - %s * interval '1 day')", rows)
+                # a statement that inserts nothing fires the trigger too
+                c.execute("INSERT INTO task_status_history (task_id, status, status_type, "
+                          "changed_at) SELECT task_id, status, status_type, changed_at "
+                          "FROM task_status_history WHERE false")
 
-            def check() -> list[tuple[Any, ...]]:
-                found = _first_active(c)
-                assert found == c.execute(_FIRST_ACTIVE).fetchall()
-                return found
+        def check() -> list[tuple[Any, ...]]:
+            found = _first_active(c)
+            assert found == c.execute(_FIRST_ACTIVE).fetchall()
+            return found
 
-            c.execute("""INSERT INTO task_status_history (task_id, status, status_type,
+        c.execute("""INSERT INTO task_status_history (task_id, status, status_type,
                                 changed_at)
                          VALUES ('A', 'doing', 'custom', now() - interval '5 days'),
                                 ('A', 'review', 'custom', now() - interval '3 days'),
                                 ('B', 'to do', 'open', now() - interval '4 days'),
                                 ('C', 'doing', 'custom', now() - interval '2 days')""")
-            assert [r[0] for r in check()] == ["A", "C"]
-            add([("A", "doing", "custom", 9), ("B", "doing", "custom", 1),
-                 ("C", "doing", "custom", 1)])  # earlier for A, first for B, later for C
-            assert [r[0] for r in check()] == ["A", "B", "C"]
-            c.execute("UPDATE task_status_history SET status_type = 'open' "
-                      "WHERE task_id = 'A' AND changed_at < now() - interval '8 days'")
-            check()
-            c.execute("UPDATE task_status_history SET task_id = 'D' WHERE task_id = 'C'")
-            assert [r[0] for r in check()] == ["A", "B", "D"]
-            c.execute("DELETE FROM task_status_history WHERE task_id = 'B'")
-            assert [r[0] for r in check()] == ["A", "D"]
-            c.execute("DELETE FROM task_status_history WHERE task_id = 'A' "
-                      "AND status = 'review'")
-            check()
-            c.execute("TRUNCATE task_status_history")
-            assert check() == []
+        assert [r[0] for r in check()] == ["A", "C"]
+        add([("A", "doing", "custom", 9), ("B", "doing", "custom", 1),
+             ("C", "doing", "custom", 1)])  # earlier for A, first for B, later for C
+        assert [r[0] for r in check()] == ["A", "B", "C"]
+        c.execute("UPDATE task_status_history SET status_type = 'open' "
+                  "WHERE task_id = 'A' AND changed_at < now() - interval '8 days'")
+        check()
+        c.execute("UPDATE task_status_history SET task_id = 'D' WHERE task_id = 'C'")
+        assert [r[0] for r in check()] == ["A", "B", "D"]
+        c.execute("DELETE FROM task_status_history WHERE task_id = 'B'")
+        assert [r[0] for r in check()] == ["A", "D"]
+        c.execute("DELETE FROM task_status_history WHERE task_id = 'A' "
+                  "AND status = 'review'")
+        check()
+        c.execute("TRUNCATE task_status_history")
+        assert check() == []

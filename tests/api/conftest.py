@@ -19,7 +19,7 @@ import pytest
 from clickup_sync.api import create_app, running
 from clickup_sync.config import Settings
 from clickup_sync.simulator import Simulator
-from clickup_sync.store import connect, upgrade
+from clickup_sync.store import connect
 from clickup_sync.store.snapshots import take_snapshot
 from tests.pg import fresh_database
 from tests.syncing import free_port, settings_for, sync_exactly
@@ -37,9 +37,7 @@ def synced() -> Iterator[tuple[Simulator, str]]:
     """(simulator, dsn): 600 tasks synced twice, with today's snapshot."""
     sim = Simulator.generate(seed=31, tasks=600, plan="enterprise", token=CLICKUP_TOKEN,
                              rate_window=1.0)
-    with fresh_database() as dsn:
-        with connect(dsn) as conn:
-            upgrade(conn)
+    with fresh_database(migrated=True) as dsn:
         asyncio.run(_sync(sim, dsn))
         assert sim.advance(1200)["deleted"], "the team should delete a task in 20 hours"
         asyncio.run(_sync(sim, dsn))

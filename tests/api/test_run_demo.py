@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from clickup_sync.simulator import Simulator
-from clickup_sync.store import connect, upgrade
+from clickup_sync.store import connect
 from tests.pg import fresh_database
 from tests.syncing import free_port
 
@@ -76,9 +76,7 @@ class Process:
 
 @pytest.fixture()
 def database() -> Iterator[str]:
-    with fresh_database() as dsn:
-        with connect(dsn) as conn:
-            upgrade(conn)
+    with fresh_database(migrated=True) as dsn:
         yield dsn
 
 

@@ -8,9 +8,11 @@ number of examples per operation is bounded so the whole run stays short.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -25,16 +27,25 @@ def api_schema(api_url: str) -> Any:
     return schemathesis.openapi.from_url(f"{api_url}/openapi.json")
 
 
+@pytest.fixture(scope="session")
+def session() -> Iterator[requests.Session]:
+    """One HTTP session for all the generated requests: kept-alive connections, so each
+    case costs a request to the API, not a new connection as well."""
+    with requests.Session() as http:
+        yield http
+
+
 schema = schemathesis.pytest.from_fixture("api_schema").exclude(path_regex=TRIGGERS)
 
 
 @schema.parametrize()
 @settings(max_examples=8, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
-def test_generated_requests_get_documented_answers(case: schemathesis.Case) -> None:
+def test_generated_requests_get_documented_answers(case: schemathesis.Case,
+                                                   session: requests.Session) -> None:
     # Every check but "schema-valid data is accepted": a well-formed name that names
     # nothing (a Space, a person) or a date in the future is rightly refused with 422.
-    case.call_and_validate(headers={"X-API-Key": API_KEY},
+    case.call_and_validate(session=session, headers={"X-API-Key": API_KEY},
                            excluded_checks=[positive_data_acceptance])
 
 

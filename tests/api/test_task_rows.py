@@ -14,7 +14,7 @@ from psycopg.rows import dict_row
 
 from clickup_sync.api.responses import dumps
 from clickup_sync.simulator import Simulator
-from clickup_sync.store import connect, upgrade
+from clickup_sync.store import connect
 from tests.pg import fresh_database
 from tests.syncing import sync_exactly
 
@@ -30,9 +30,7 @@ def dsn() -> Iterator[str]:
     """A Workspace synced, then synced again after 20 hours of the team's work."""
     sim = Simulator.generate(seed=12, tasks=250, plan="enterprise", token=TOKEN,
                              rate_window=1.0)
-    with fresh_database() as dsn:
-        with connect(dsn) as conn:
-            upgrade(conn)
+    with fresh_database(migrated=True) as dsn:
         asyncio.run(sync_exactly(sim, dsn, TOKEN))
         sim.advance(1200)
         asyncio.run(sync_exactly(sim, dsn, TOKEN))

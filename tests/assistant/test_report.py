@@ -287,25 +287,33 @@ def test_a_slow_or_failing_model_falls_back_with_the_reason(db: psycopg.Connecti
     assert made.narrative.summary.startswith(f"In {made.data.week.label}")
 
 
-def run_cli(dsn: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(dsn: str, cwd: Path, *runs: tuple[str, ...]
+            ) -> list[subprocess.CompletedProcess[str]]:
+    """``report weekly`` with each of ``runs``' arguments, the processes side by side (they
+    write different files), in order."""
     env = {**os.environ, "DATABASE_URL": dsn, "LM_STUDIO_BASE_URL": refused_url()}
-    return subprocess.run([sys.executable, "-m", "clickup_sync.cli", "report", "weekly",
-                           *args], env=env, cwd=cwd, capture_output=True, text=True,
-                          timeout=180)
+    started = [subprocess.Popen(
+        [sys.executable, "-m", "clickup_sync.cli", "report", "weekly", *args], env=env,
+        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for args in runs]
+    done = []
+    for proc in started:
+        out, err = proc.communicate(timeout=180)
+        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return done
 
 
 def test_the_command_writes_html_and_markdown_files(dsn: str, tmp_path: Path,
                                                     space: tuple[str, str]) -> None:
-    done = run_cli(dsn, tmp_path, "--space", space[1], "--out", "weekly.html")
-    assert done.returncode == 0, done.stderr
-    assert "no model was reachable" in done.stderr
+    html, md, stdout, unknown = run_cli(
+        dsn, tmp_path, ("--space", space[1], "--out", "weekly.html"),
+        ("--no-ai", "--out", "out/report.md"), ("--no-ai", "--format", "md"),
+        ("--no-ai", "--list", "no such list qqq"))
+    assert html.returncode == 0, html.stderr
+    assert "no model was reachable" in html.stderr
     page = (tmp_path / "weekly.html").read_text()
     assert f"space {space[1]}" in page and "data:image/png;base64," in page
-    done = run_cli(dsn, tmp_path, "--no-ai", "--out", "out/report.md")
-    assert done.returncode == 0, done.stderr
+    assert md.returncode == 0, md.stderr
     assert (tmp_path / "out" / "report-trend.png").read_bytes().startswith(PNG)
-    done = run_cli(dsn, tmp_path, "--no-ai", "--format", "md")
-    assert done.returncode == 0 and done.stdout.startswith("# Weekly report ")
-    done = run_cli(dsn, tmp_path, "--no-ai", "--list", "no such list qqq")
-    assert done.returncode == 1 and "no list named 'no such list qqq'" in done.stderr
-    assert "Traceback" not in done.stderr
+    assert stdout.returncode == 0 and stdout.stdout.startswith("# Weekly report ")
+    assert unknown.returncode == 1 and "no list named 'no such list qqq'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr

@@ -6,14 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from clickup_sync.store import connect, upgrade
 from tests.pg import fresh_database
 
 
 @pytest.fixture()
 def dsn() -> Iterator[str]:
     """A fresh database with the schema applied."""
-    with fresh_database() as url:
-        with connect(url) as conn:
-            upgrade(conn)
+    with fresh_database(migrated=True) as url:
         yield url

@@ -25,7 +25,17 @@ TOKEN = "pk_proc"
 def served() -> Iterator[tuple[Simulator, str]]:
     # The free plan on a one-second window: about 100 calls a second, so a full sync of
     # this workspace takes several seconds and a kill lands in the middle of it.
-    sim = Simulator.generate(seed=8, tasks=500, plan="free", token=TOKEN, rate_window=1.0)
+    yield from _served("free")
+
+
+@pytest.fixture()
+def served_unlimited() -> Iterator[tuple[Simulator, str]]:
+    """The same workspace on the enterprise plan, for tests that need no slow sync."""
+    yield from _served("enterprise")
+
+
+def _served(plan: str) -> Iterator[tuple[Simulator, str]]:
+    sim = Simulator.generate(seed=8, tasks=500, plan=plan, token=TOKEN, rate_window=1.0)
     with sim.serve() as url:
         yield sim, url
     sim.close()
@@ -54,7 +64,8 @@ def test_killed_syncs_resume_and_converge(served: tuple[Simulator, str], dsn: st
     for _ in range(3):
         proc = subprocess.Popen(_cli("sync", "--all-comments"), env=_env(url, dsn),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.5, 3.0))
+        _wait_for_a_new_run(proc, dsn)  # however long the process takes to start
+        time.sleep(rng.uniform(0.1, 2.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         sim.advance(20)
@@ -69,6 +80,18 @@ def test_killed_syncs_resume_and_converge(served: tuple[Simulator, str], dsn: st
             "SELECT count(*) FROM sync_runs WHERE status = 'running'").fetchone()
     assert killed is not None and killed[0] >= 1  # marked by the next run, not left running
     assert running == (0,)
+
+
+def _wait_for_a_new_run(proc: subprocess.Popen[bytes], dsn: str) -> None:
+    """Return once ``proc``'s sync has recorded its run (it is then inside the sync)."""
+    count = "SELECT count(*) FROM sync_runs"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        before = conn.execute(count).fetchone()
+        deadline = time.monotonic() + 120
+        while conn.execute(count).fetchone() == before:
+            assert proc.poll() is None, "the sync ended before it recorded a run"
+            assert time.monotonic() < deadline, "the sync recorded no run in 120 s"
+            time.sleep(0.02)
 
 
 def test_two_processes_started_together_sync_once(served: tuple[Simulator, str],
@@ -86,8 +109,9 @@ def test_two_processes_started_together_sync_once(served: tuple[Simulator, str],
     assert differences(sim, dsn) == []
 
 
-def test_verify_and_status_commands(served: tuple[Simulator, str], dsn: str) -> None:
-    sim, url = served
+def test_verify_and_status_commands(served_unlimited: tuple[Simulator, str],
+                                    dsn: str) -> None:
+    sim, url = served_unlimited
     _sync(url, dsn, "--all-comments")
     env = _env(url, dsn)
     clean = subprocess.run(_cli("verify"), env=env, capture_output=True, text=True, timeout=300)
