@@ -15,6 +15,7 @@ from psycopg import errors
 
 from .result import Result
 from .scope import WORKSPACE, AnalyticsError, Scope, UnknownName, best_match, resolve_project
+from .workload import OPEN_WORK_LEVEL
 from .workspace import HARD_CAP, PATH_SEP, Counts, bounded, tally
 
 RECENT_DAYS = 30
@@ -194,12 +195,6 @@ def _project_of(conn: psycopg.Connection, scope: Scope) -> str | None:
     return row[0] if row else None
 
 
-_KEPT_LEVEL = {"workspace": "space_id = '*'",
-               "space": "space_id = %(scope_id)s AND folder_id = '*'",
-               "folder": "folder_id = %(scope_id)s"}
-"""The rows of `open_work_counts` (migration 0021) that count a scope's open tasks once."""
-
-
 def _unassigned_sql(scope: Scope) -> str:
     """SQL: the open tasks in ``scope`` nobody is assigned to, as the database keeps them
     (user 0 of `open_work_counts`), rather than one probe of the assignees per open task
@@ -207,7 +202,7 @@ def _unassigned_sql(scope: Scope) -> str:
     if scope.kind == "list":
         return "0"
     return (f"(SELECT coalesce(sum(tasks), 0) FROM open_work_counts "
-            f"WHERE user_id = 0 AND {_KEPT_LEVEL[scope.kind]})")
+            f"WHERE user_id = 0 AND {OPEN_WORK_LEVEL[scope.kind]})")
 
 
 def _status_rows(conn: psycopg.Connection, scope: Scope) -> list[tuple[Any, ...]]:

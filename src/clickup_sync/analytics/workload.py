@@ -38,7 +38,7 @@ LOOKBACK_DAYS = 365
 COMMENT_CHARS = 200
 
 
-_LEVEL = {"workspace": "space_id = '*'",
+OPEN_WORK_LEVEL = {"workspace": "space_id = '*'",
           "space": "space_id = %(scope_id)s AND folder_id = '*'",
           "folder": "folder_id = %(scope_id)s"}
 """The rows of `open_work_counts` that count a scope's tasks once (migration 0021)."""
@@ -56,7 +56,7 @@ def open_work_sql(scope: Scope) -> str:
     its rows (its tasks may live in other Lists too, which the counts do not know)."""
     rows = "open_assignments o CROSS JOIN LATERAL cs_open_work_delta(o, 1) x"
     counts = f"SELECT x.* FROM {rows} WHERE {scope.condition('o')}" if scope.kind == "list" \
-        else f"SELECT * FROM open_work_counts WHERE {_LEVEL[scope.kind]}"
+        else f"SELECT * FROM open_work_counts WHERE {OPEN_WORK_LEVEL[scope.kind]}"
     return f"""
         c AS (SELECT c.user_id, sum(c.tasks)::bigint AS open,
                      coalesce(sum(c.tasks) FILTER (WHERE c.doing), 0)::bigint AS doing,
@@ -204,7 +204,7 @@ def _holders_sql(scope: Scope) -> str:
     from its tasks."""
     if scope.kind != "list":
         return f"""SELECT user_id, sum(tasks)::bigint AS open_tasks FROM open_work_counts
-                    WHERE user_id > 0 AND {_LEVEL[scope.kind]}
+                    WHERE user_id > 0 AND {OPEN_WORK_LEVEL[scope.kind]}
                     GROUP BY user_id HAVING sum(tasks) > 0"""
     return f"""SELECT a.user_id, count(*) AS open_tasks
                  FROM clickup_tasks t JOIN task_assignees a ON a.task_id = t.id
