@@ -1,8 +1,14 @@
-"""Shared fixtures: one seeded simulator served over a real socket, and an HTTP client to it."""
+"""Shared fixtures: one seeded simulator served over a real socket, and an HTTP client to it.
+
+The suite runs on pytest-xdist's workers (``addopts``: ``-n auto --dist loadscope``). The
+controller owns the PostgreSQL side of the run (`pg.share`, `pg.join`) and hands out the
+tests by `tests.scheduling`: those sharing a costly session fixture go to one worker.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -34,7 +40,31 @@ def api(base_url: str) -> Iterator[httpx.Client]:
         yield c
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Wait for the test databases still being dropped, and drop the migrated template."""
-    pg.finish()
+def pytest_configure(config: pytest.Config) -> None:
+    """In an xdist worker: use the server and the migrated template of the controller."""
+    shared = getattr(config, "workerinput", {}).get("clickup_sync_pg")
+    if shared is not None:
+        pg.join(shared)
 
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """(xdist controller) Hand each worker the run's server; an embedded one starts here,
+    once, and serves every worker."""
+    node.workerinput["clickup_sync_pg"] = pg.share()
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own (first answer wins)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """(xdist controller) ``--dist loadscope`` with our scopes: `tests.scheduling`."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from tests.scheduling import RoomScheduling  # xdist is there: it calls this hook
+
+    return RoomScheduling(config, log)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Wait for the test databases still being dropped, and drop the migrated template
+    (the controller, or a run without workers)."""
+    pg.finish()

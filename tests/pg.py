@@ -2,15 +2,20 @@
 
 ``CLICKUP_SYNC_TEST_DSN`` names a server's maintenance database (default
 ``postgresql://postgres@127.0.0.1:5432/postgres``). When nothing answers there, or when it
-is set to ``embedded``, one embedded PostgreSQL is started for the whole test session in
-a temporary folder, so the suite also passes on a machine without a server. Each
+is set to ``embedded``, one embedded PostgreSQL is started for the whole test run in a
+temporary folder, so the suite also passes on a machine without a server. Each
 `fresh_database` is a new, uniquely named database, dropped afterwards.
 
 Two things keep this cheap. A migrated database is a copy (``CREATE DATABASE ... TEMPLATE``)
-of one that was migrated once per session, not a new run of every migration. And a database
+of one that was migrated once per run, not a new run of every migration. And a database
 is dropped by a background thread, since PostgreSQL checkpoints on each ``DROP DATABASE``
 (seconds when other work has left the buffers dirty): `finish` waits for the drops and
 drops the template, at the end of the session.
+
+Under pytest-xdist the controller owns the run: it picks the server (starting the embedded
+one itself, so all workers share it) and names the run; workers `join` it. The migrated
+template is named after the run and made once, by whichever worker needs it first, under
+an advisory lock; only the owner drops it, when every worker is done.
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ _admin_dsn: str | None = None
 _embedded: EmbeddedPostgres | None = None
 _drops: queue.Queue[tuple[str, str]] = queue.Queue()
 _droppers: list[threading.Thread] = []
+_run = uuid.uuid4().hex[:12]  # names this run's template; a worker takes the controller's
+_owner = True  # this process drops the template at the end (False in an xdist worker)
 _template: str | None = None
 _template_lock = threading.Lock()
 
@@ -63,6 +70,17 @@ def server_dsn() -> str:
             atexit.register(shutdown)
             _admin_dsn = _embedded.dsn_for("postgres")
     return _admin_dsn
+
+
+def share() -> dict[str, str]:
+    """What a worker process needs to `join` this run: the server and the run's name."""
+    return {"dsn": server_dsn(), "run": _run}
+
+
+def join(shared: dict[str, str]) -> None:
+    """Use the server and the template of the run `share` described (in a worker)."""
+    global _admin_dsn, _run, _owner
+    _admin_dsn, _run, _owner = shared["dsn"], shared["run"], False
 
 
 def shutdown() -> None:
@@ -102,17 +120,22 @@ def drops_done() -> None:
 
 
 def finish() -> None:
-    """Wait for the databases still being dropped, then drop the migrated template."""
+    """Wait for the databases still being dropped, then (in the run's owner) drop the
+    migrated template."""
     global _template
     drops_done()
     with _template_lock:
-        if _template is not None and _admin_dsn is not None:
-            _drop(_admin_dsn, _template)
+        if _owner and _admin_dsn is not None:
+            _drop(_admin_dsn, _template_name())
         _template = None
 
 
-def _create(admin: str, template: str) -> str:
-    name = f"cs_test_{uuid.uuid4().hex[:12]}"
+def _template_name() -> str:
+    return f"cs_test_template_{_run}"
+
+
+def _create(admin: str, template: str, name: str | None = None) -> str:
+    name = name or f"cs_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin, autocommit=True) as conn:
         # The template takes no connections (template0, and ours once migrated), so
         # concurrent creations do not collide.
@@ -126,19 +149,37 @@ def _create(admin: str, template: str) -> str:
 
 
 def _migrated_template(admin: str) -> str:
-    """A database with every migration applied, made on first use, copied by each
-    migrated `fresh_database` (all of them see the migrations of the session's start)."""
+    """A database with every migration applied, made once per run by the first process
+    that needs it, copied by each migrated `fresh_database` (all of them see the
+    migrations of the run's start)."""
     global _template
     with _template_lock:
         if _template is None:
-            name = _create(admin, "template0")
-            with connect(with_database(admin, name)) as conn:
-                upgrade(conn)
-            with psycopg.connect(admin, autocommit=True) as conn:  # nor autovacuum, now
-                conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(
-                    sql.Identifier(name)))
+            name = _template_name()
+            with psycopg.connect(admin, autocommit=True) as conn:
+                # Workers wait for the one making it; a lock of this run's name only.
+                conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (name,))
+                try:
+                    if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                    (name,)).fetchone() is None:
+                        _make_template(admin, conn, name)
+                finally:
+                    conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
             _template = name
         return _template
+
+
+def _make_template(admin: str, conn: psycopg.Connection, name: str) -> None:
+    """Migrate a new database, then give it the template's name: a migration that fails
+    leaves no template for the next process to take as complete."""
+    made = _create(admin, "template0")
+    with connect(with_database(admin, made)) as migrating:
+        upgrade(migrating)
+    conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+        sql.Identifier(made), sql.Identifier(name)))
+    # Nor autovacuum, now: concurrent copies need a template no one is connected to.
+    conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(
+        sql.Identifier(name)))
 
 
 def _drop(admin: str, name: str) -> None:

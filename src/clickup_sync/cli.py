@@ -1,7 +1,9 @@
 """The ``clickup-sync`` command: a thin shell over the library.
 
 Human-readable output by default, ``--json`` where a machine reads it. An error is one
-sentence and a non-zero exit, never a traceback.
+sentence and a non-zero exit, never a traceback. What only some commands need (the
+simulator's server, the schedule, the verifier, the MCP SDK, the model client, the report's
+charts) is imported inside them, so every command starts without loading the others'.
 """
 
 from __future__ import annotations
@@ -16,24 +18,24 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from .clickup import ClickUpError
 from .config import Settings
-from .simulator import FaultConfig, Simulator
-from .simulator.state import PLAN_LIMITS
+from .simulator.state import PLAN_LIMITS  # not the simulator's server: see `simulator`
 from .store import StoreError, connect, pending, redact, resolve_dsn, runs
 from .store.snapshots import take_snapshot
 from .sync import RunResult
 from .sync.runner import NotConfigured, lower_priority, open_engine, prepare_database
-from .sync.scheduler import run_forever
-from .sync.verify import verify as verify_sync
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from .simulator import Simulator
 
 app = typer.Typer(help="Mirror a ClickUp workspace into PostgreSQL and ask it questions.",
                   no_args_is_help=True, add_completion=False)
@@ -96,6 +98,14 @@ class _Progress:
 
 def _run_sync(settings: Settings, dsn: str, *, full: bool, comments: float | None,
               show: bool) -> RunResult:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = (TextColumn("{task.description:>14}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with Progress(*columns, console=console, disable=not show, transient=False) as progress:
@@ -181,6 +191,8 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print as JSON."))
 
     Example: clickup-sync status
     """
+    from rich.table import Table
+
     dsn = _database(_settings())
     with _errors(), connect(dsn, autocommit=True) as conn:
         recent = runs.recent_runs(conn, 10)
@@ -218,6 +230,8 @@ def verify(comments: bool = typer.Option(False, help="Compare comments too (a ca
 
     Example: clickup-sync verify
     """
+    from .sync.verify import verify as verify_sync
+
     settings = _settings()
     dsn = _database(settings)
 
@@ -245,12 +259,17 @@ def _wait_for_interrupt() -> None:
     stop.wait()
 
 
-def _schedule(settings: Settings, dsn: str, on_result: Callable[[RunResult], None]) -> None:
+def _schedule(settings: Settings, dsn: str, on_result: Callable[[RunResult], None],
+              ready: str) -> None:
+    """Run the schedule until Ctrl+C; print ``ready`` once Ctrl+C stops it cleanly."""
+    from .sync.scheduler import run_forever
+
     async def go() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        console.print(ready)
         async with open_engine(settings, dsn) as engine:
             await run_forever(settings, engine, dsn, on_result, stop)
 
@@ -314,9 +333,9 @@ def run(
     settings = _api_settings(api_key, cors_origin)
     dsn = _database(settings)
     with _rest_api(settings, dsn, host, port) if api else nullcontext():
-        console.print(f"syncing every {settings.sync_interval_seconds:g} s; daily snapshot "
-                      f"at {settings.snapshot_time} {settings.timezone}. Ctrl+C stops.")
-        _schedule(settings, dsn, lambda r: _print_result(r, False))
+        _schedule(settings, dsn, lambda r: _print_result(r, False),
+                  f"syncing every {settings.sync_interval_seconds:g} s; daily snapshot at "
+                  f"{settings.snapshot_time} {settings.timezone}. Ctrl+C stops.")
 
 
 @app.command("mcp")
@@ -451,6 +470,8 @@ def simulator(
     Example: clickup-sync simulator --seed 1 --tasks 5000 --port 8900 --plan business
     --token pk_demo
     """
+    from .simulator import FaultConfig, Simulator
+
     if plan not in PLAN_LIMITS:
         _fail(f"unknown plan {plan!r}; choose one of {', '.join(PLAN_LIMITS)}")
     if unknown_id_status not in (401, 404):
@@ -503,6 +524,8 @@ def demo(
 
     Example: clickup-sync demo
     """
+    from .simulator import Simulator
+
     console.print("[bold]clickup-sync demo[/bold]: a simulated ClickUp workspace (seed 1), "
                   "synced into PostgreSQL.")
     with console.status(f"Generating {tasks:,} tasks…"):
@@ -523,9 +546,9 @@ def demo(
                         else nullcontext() as api_url:
                     if api_url:
                         _try_the_api(settings, api_url)
-                    console.print(f"Keeping in sync every {settings.sync_interval_seconds:g} "
-                                  "s (the simulated team keeps working). Ctrl+C stops.")
-                    _schedule(settings, dsn, lambda r: _advance_and_print(sim, r))
+                    _schedule(settings, dsn, lambda r: _advance_and_print(sim, r),
+                              f"Keeping in sync every {settings.sync_interval_seconds:g} s "
+                              "(the simulated team keeps working). Ctrl+C stops.")
     except OSError as exc:
         _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")
     finally:

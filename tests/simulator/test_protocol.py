@@ -143,6 +143,24 @@ def test_429_bursts_come_in_runs() -> None:
     assert runs and all(r >= 4 for r in runs[:-1])
 
 
+@pytest.mark.parametrize("reset", [None, 0.25])
+def test_injected_429s_reset_at_the_window_end_or_as_configured(reset: float | None) -> None:
+    sim = _fault_sim(rate_limit_rate=1.0)
+    sim.faults.config.rate_limit_reset = reset
+    with sim.serve() as url:
+        sent = time.time()
+        r = httpx.get(url + "/user", headers={"Authorization": "pk_demo"})
+    sim.close()
+    assert r.status_code == 429 and r.json()["ECODE"] == "APP_002"
+    assert r.headers["X-RateLimit-Remaining"] == "0"
+    if reset is None:  # ClickUp's form: the window's end, whole epoch seconds
+        assert r.headers["X-RateLimit-Reset"].isdigit()
+        assert 0 < int(r.headers["X-RateLimit-Reset"]) - sent <= 61
+    else:
+        got = float(r.headers["X-RateLimit-Reset"])  # epoch seconds to the millisecond
+        assert sent + reset - 0.001 <= got <= time.time() + reset + 0.001
+
+
 def test_slow_responses_take_their_time() -> None:
     sim = _fault_sim(slow_rate=1.0)
     sim.faults.config.slow_seconds = 0.3

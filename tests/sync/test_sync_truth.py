@@ -64,8 +64,8 @@ async def test_incremental_sync_after_changes_equals_ground_truth(sim: Simulator
 async def test_sync_converges_through_ten_percent_faults(sim: Simulator, dsn: str) -> None:
     sim.faults.configure(FaultConfig(error_rate=0.03, rate_limit_rate=0.02, drop_rate=0.02,
                                      truncate_rate=0.02, slow_rate=0.01, slow_seconds=0.05,
-                                     rate_limit_burst=2, seed=4))
-    # Each 429 waits for the window's reset (whole seconds), plus a margin kept short.
+                                     rate_limit_burst=2, rate_limit_reset=0.05, seed=4))
+    # Each 429 waits for the reset it carries (50 ms away), plus a margin kept short.
     retry = RetryPolicy(max_attempts=6, base_delay=0.01, max_delay=0.05,
                         rate_limit_margin=0.02)
     with sim.serve() as url:

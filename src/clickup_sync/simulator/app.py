@@ -106,7 +106,8 @@ def _clickup_endpoint(sim: Simulator, method: str, template: str, handler: Handl
         if fault == "rate_limit":
             sim.stats.rate_limited += 1
             return error(429, "Rate limit reached", "APP_002",
-                         {**headers, "X-RateLimit-Remaining": "0"})
+                         {**headers, "X-RateLimit-Remaining": "0",
+                          "X-RateLimit-Reset": sim.faults.reset_header(decision.reset)})
         if fault == "slow":
             await asyncio.sleep(sim.faults.config.slow_seconds)
         body = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -22,6 +23,9 @@ class FaultConfig:
     error_rate: float = 0.0       # 500/502/503
     rate_limit_rate: float = 0.0  # start of a 429 burst
     rate_limit_burst: int = 3     # requests answered 429 in a row once a burst starts
+    # Seconds from an injected 429 to the X-RateLimit-Reset it sends; None: the window's end,
+    # as ClickUp. A short reset lets a test meet many 429s without waiting out windows.
+    rate_limit_reset: float | None = None
     slow_rate: float = 0.0
     slow_seconds: float = 2.0
     drop_rate: float = 0.0        # connection closed mid-body
@@ -74,6 +78,12 @@ class FaultInjector:
                     return self._count(kind), code
                 x -= rate
             return None, 200
+
+    def reset_header(self, window_reset: int) -> str:
+        """``X-RateLimit-Reset`` of an injected 429: the window's end (epoch seconds), or
+        ``rate_limit_reset`` seconds from now, in epoch seconds with milliseconds."""
+        wait = self.config.rate_limit_reset
+        return str(window_reset) if wait is None else f"{time.time() + wait:.3f}"
 
     def _count(self, kind: FaultKind) -> FaultKind:
         self.injected[kind] = self.injected.get(kind, 0) + 1
