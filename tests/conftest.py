@@ -1,6 +1,6 @@
 """Shared fixtures: one seeded simulator served over a real socket, and an HTTP client to it.
 
-The suite runs on pytest-xdist's workers (``addopts``: ``-n auto --dist loadscope``). The
+The suite runs on pytest-xdist's workers (``addopts``: ``-n logical --dist loadscope``). The
 controller owns the PostgreSQL side of the run (`pg.share`, `pg.join`) and hands out the
 tests by `tests.scheduling`: those sharing a costly session fixture go to one worker.
 """
