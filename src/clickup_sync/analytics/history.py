@@ -150,21 +150,16 @@ def _current_stays(scope: Scope) -> str:
     """A query of the latest stay (until now) of each counted task, in a status not done or
     closed: task_id, status, kind and the time ``spent`` in the window.
 
-    Migration 0018's index holds these stays, one per task, and 0013's index the unfinished
-    tasks, so neither the history nor the tasks are read whole or ordered; a stay whose task
-    is not unfinished (done since the window's start, or not counted) is probed by key.
+    Migration 0032 keeps these stays in `current_stays` with the columns of their tasks
+    that `_counted` tests (every task there is live), so no task is joined: a task counts
+    when it is in scope and unfinished, or completed since the window's start.
     """
     return f"""
-        SELECT h.task_id, h.status, coalesce(h.status_type, 'open') AS kind,
-               now() - greatest(h.changed_at, {SINCE}) AS spent
-          FROM task_status_history h
-          LEFT JOIN clickup_tasks u ON u.id = h.task_id AND NOT u.is_deleted
-               AND {NOT_DONE.replace("t.", "u.")}
-         WHERE h.ended_at IS NULL AND {NOT_DONE.replace("t.", "h.")}
-           AND now() > greatest(h.changed_at, {SINCE})
-           AND CASE WHEN u.id IS NOT NULL THEN NOT u.archived AND {scope.condition("u")}
-                    ELSE EXISTS (SELECT FROM clickup_tasks t
-                                  WHERE t.id = h.task_id AND {_counted("t", scope)}) END"""
+        SELECT k.id AS task_id, k.status, k.kind,
+               now() - greatest(k.changed_at, {SINCE}) AS spent
+          FROM current_stays k
+         WHERE {scope.condition("k")} AND (k.unfinished OR k.completed_at >= {SINCE})
+           AND now() > greatest(k.changed_at, {SINCE})"""
 
 
 def _ended_stays(scope: Scope) -> str:
