@@ -93,15 +93,19 @@ def lead_cycle_time(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
     clk = clock(conn, since, default_days=90)
     lead, cycle = (days("completed_at - date_created", None),
                    days("completed_at - started_at", None))
+    # The percentiles stream over the completed tasks once (each one's two values worked
+    # out once, OFFSET 0 keeps them from being inlined into every aggregate); the rows are
+    # the newest completions read backwards from 0013's index, their first active time
+    # probed by key, not a sort of every completed task kept aside.
     rows = conn.execute(
-        f"""WITH done AS MATERIALIZED ({done_since(scope)}),
-            x AS MATERIALIZED (
-                SELECT count(*) AS n, count({lead}) AS n_lead, count({cycle}) AS n_cycle,
-                       array_agg({lead} ORDER BY {lead}) FILTER (WHERE {lead} IS NOT NULL)
+        f"""WITH x AS MATERIALIZED (
+                SELECT count(*) AS n, count(v.lead) AS n_lead, count(v.cycle) AS n_cycle,
+                       array_agg(v.lead ORDER BY v.lead) FILTER (WHERE v.lead IS NOT NULL)
                            AS lead,
-                       array_agg({cycle} ORDER BY {cycle}) FILTER (WHERE {cycle} IS NOT NULL)
+                       array_agg(v.cycle ORDER BY v.cycle) FILTER (WHERE v.cycle IS NOT NULL)
                            AS cycle
-                  FROM done),
+                  FROM (SELECT {lead} AS lead, {cycle} AS cycle
+                          FROM ({done_since(scope)}) d OFFSET 0) v),
             stats AS (
                 SELECT n, n_cycle, {rounded_pct("lead", "n_lead", 0.5)},
                        {rounded_pct("lead", "n_lead", 0.85)},
@@ -115,7 +119,7 @@ def lead_cycle_time(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
                        (d.completed_at AT TIME ZONE %(tz)s)::date,
                        {days("d.completed_at - d.date_created")},
                        {days("d.completed_at - d.started_at")}
-                  FROM (SELECT * FROM done ORDER BY completed_at DESC, id LIMIT %(limit)s) d
+                  FROM ({done_since(scope)} ORDER BY 3 DESC, 1 LIMIT %(limit)s) d
                   JOIN clickup_tasks t ON t.id = d.id
                  ORDER BY d.completed_at DESC, d.id) r ON true""",
         {**scope.params, **clk.params, "limit": limit}).fetchall()
