@@ -212,9 +212,11 @@ def person_sums_sql(scope: Scope, *, no_task: bool) -> str:
     """CTEs ``pre`` (`PRE_SUMS`, read once, so not materialized) and ``g``: per person
     (``k``; ``k2`` NULL) the ms, intervals, tasks, running timers and ms on no task, over the
     intervals `task_sums_sql` counts. Pairs are one row per (person, task), so a person's
-    tasks are their pairs on a live task, no distinct count; the Workspace tells live,
-    deleted and other tasks apart with two hash probes per pair, rather than carrying every
-    pair through a join, a union and a second grouping (~210 -> ~85 ms on a month of 1M)."""
+    tasks are their pairs on a live task, no distinct count. The Workspace tells live,
+    deleted and other tasks apart by the few tasks with time that are not live, which the
+    database keeps (``time_task_states``, migration 0031): a pair whose task has no row
+    there is on a live task. That spares a hash of every live task (~97k at 100k tasks)
+    met by every pair."""
     workspace = scope.kind == "workspace"
     tasks = "" if workspace else \
         f"JOIN clickup_tasks t ON t.id = e.task_id AND {LIVE} AND {scope.condition('t')}"
@@ -225,17 +227,21 @@ def person_sums_sql(scope: Scope, *, no_task: bool) -> str:
                          1 AS people, count(*) AS tasks, sum(p.running) AS running,
                          0 AS no_task
                     FROM pre p GROUP BY p.user_id)"""
-    keep = "OR p.task_id IS NULL OR d.id IS NOT NULL" if no_task else ""
+    live = "p.task_id IS NOT NULL AND s.task_id IS NULL"
+    # on no task, a live task or (ClickUp keeps its time, on no task) a deleted one
+    keep = "s.task_id IS NULL OR s.state = 'deleted'" if no_task else live
+    # kept rows are chosen by FILTER, not WHERE: the share of a left join's misses is
+    # guessed, and a guess of a few rows sorted tens of thousands of pairs by person
     return f"""pre AS ({pre}),
-            g AS (SELECT p.user_id AS k, NULL AS k2, sum(p.ms) AS ms, sum(p.n)::bigint AS n,
-                         1 AS people, count(l.id) AS tasks, sum(p.running) AS running,
-                         coalesce(sum(p.ms) FILTER (WHERE l.id IS NULL), 0) AS no_task
-                    FROM pre p
-                    LEFT JOIN clickup_tasks l ON l.id = p.task_id
-                         AND NOT l.is_deleted AND NOT l.archived
-                    LEFT JOIN clickup_tasks d ON d.id = p.task_id AND d.is_deleted
-                   WHERE l.id IS NOT NULL {keep}
-                   GROUP BY p.user_id)"""
+            g AS (SELECT p.user_id AS k, NULL AS k2, sum(p.ms) FILTER (WHERE p.keep) AS ms,
+                         (sum(p.n) FILTER (WHERE p.keep))::bigint AS n, 1 AS people,
+                         count(*) FILTER (WHERE p.live) AS tasks,
+                         sum(p.running) FILTER (WHERE p.keep) AS running,
+                         coalesce(sum(p.ms) FILTER (WHERE p.keep AND NOT p.live), 0) AS no_task
+                    FROM (SELECT p.*, {live} AS live, {keep} AS keep
+                            FROM pre p LEFT JOIN time_task_states s
+                              ON s.task_id = p.task_id) p
+                   GROUP BY p.user_id HAVING bool_or(p.keep))"""
 
 
 def _group_sums_sql(scope: Scope, group_by: str, *, no_task: bool) -> str:
@@ -418,15 +424,16 @@ roll-up descends (a timer once per task, even in a cycle of parents)."""
 
 def _measured_sql(scope: Scope, *, one_person: bool = False) -> str:
     """CTEs ``done``: live tasks in scope done (date done, else closed) from ``%(since)s`` to
-    now with an estimate of their own (only ``%(user_id)s``'s when ``one_person``); and ``m``:
-    those with time tracked, as (root, done_at, estimate ms, tracked ms, assignees, ratio
-    ``r``), both rolled up over subtasks at every level. The database keeps each done
-    task's roll-up (``task_estimates``, migration 0022), so a task is one row of one index,
-    not a walk of its subtasks and a probe of every task total and assignment; running
-    timers (`RUNNING_UP`) are added as they stand now. ``done`` is not materialized: ``m``
-    reads the rows once and a count of ``done`` reads the index alone. ``r`` is float8 ÷
-    float8, the same double as Python's int ÷ int, so the medians and bands below match one
-    computed in Python."""
+    now with an estimate of their own (only ``%(user_id)s``'s when ``one_person``); ``rated``:
+    each of them once, as (root, done_at, estimate ms, tracked ms, assignees), a count of it
+    being a count of ``done``; and ``m``: those with time tracked, with their ratio ``r``;
+    all rolled up over subtasks at every level. The database keeps each done task's roll-up
+    (``task_estimates``, migration 0022), so a task is one row of one table, not a walk of
+    its subtasks and a probe of every task total and assignment; running timers
+    (`RUNNING_UP`) are added as they stand now. The rows are read once: a quarter's are
+    most of the table, which a separate count of ``done`` read a second time. ``r`` is
+    float8 ÷ float8, the same double as Python's int ÷ int, so the medians and bands below
+    match one computed in Python."""
     mine = "AND %(user_id)s::bigint = ANY (x.assignees)" if one_person else ""
     return f"""
         done AS NOT MATERIALIZED (
@@ -436,11 +443,12 @@ def _measured_sql(scope: Scope, *, one_person: bool = False) -> str:
                AND x.done_at >= {LOCAL_START.format(name="since")} AND x.done_at < %(now)s),
         {RUNNING_UP},
         running AS (SELECT up.id, sum(up.ms)::bigint AS ms FROM up GROUP BY up.id),
-        m AS MATERIALIZED (
-            SELECT s.*, s.tracked::float8 / s.est::float8 AS r
-              FROM (SELECT d.id AS root, d.done_at, d.est, d.assignees,
-                           d.ended_ms + coalesce(run.ms, 0) AS tracked
-                      FROM done d LEFT JOIN running run ON run.id = d.id) s
+        rated AS MATERIALIZED (
+            SELECT d.id AS root, d.done_at, d.est, d.assignees,
+                   d.ended_ms + coalesce(run.ms, 0) AS tracked
+              FROM done d LEFT JOIN running run ON run.id = d.id),
+        m AS NOT MATERIALIZED (
+            SELECT s.*, s.tracked::float8 / s.est::float8 AS r FROM rated s
              WHERE s.tracked > 0)"""
 
 
@@ -523,7 +531,7 @@ def estimation_accuracy(conn: psycopg.Connection, scope: Scope = WORKSPACE, *,
     first, _ = local_window(since, None, today=today, default_days=90)
     found = conn.execute(
         f"""WITH RECURSIVE {_measured_sql(scope)},
-                 tot AS (SELECT (SELECT count(*) FROM done) AS done, {RATIO_STATS} FROM m)
+                 tot AS (SELECT (SELECT count(*) FROM rated) AS done, {RATIO_STATS} FROM m)
             SELECT tot.*, r.* FROM tot LEFT JOIN ({_ACCURACY_ROWS[group_by]}) r ON true""",
         {**scope.params, "tz": tz, "since": first, "now": now, "limit": limit}).fetchall()
     n, mid, within, over, under, est, tracked = _stats(found[0][1:8])
