@@ -95,6 +95,12 @@ def vacuum(dsn: str) -> int:
                                 ).fetchone()[0])
 
 
+def listing_version(dsn: str) -> int:
+    """The task listing version (migration 0024): each step drops every kept page."""
+    with psycopg.connect(dsn) as conn:
+        return int(conn.execute("SELECT n FROM task_listing_version").fetchone()[0])
+
+
 def wait_for(url: str, seconds: float, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -117,18 +123,28 @@ def start(args: list[str], env: dict[str, str], nice: int = 0) -> subprocess.Pop
 
 
 class SyncLoop(threading.Thread):
-    """Syncs of the simulator's Workspace into the database, back to back."""
+    """Syncs of the simulator's Workspace into the database, back to back; with
+    ``advance``, the simulator's team works that many minutes before each one, so each
+    sync has changes to write (and the kept pages they touch to drop)."""
 
-    def __init__(self, env: dict[str, str], full: bool) -> None:
+    def __init__(self, env: dict[str, str], full: bool, simulator: str = "",
+                 advance: float = 0.0) -> None:
         super().__init__(daemon=True)
         self.env = env
         self.args = ["sync", "--json", *(["--full"] if full else [])]
+        self.simulator, self.advance = simulator, advance
         self.stop = threading.Event()
         self.runs = 0
+        self.changes = 0
         self.proc: subprocess.Popen[bytes] | None = None
 
     def run(self) -> None:
         while not self.stop.is_set():
+            if self.advance:
+                summary = httpx.post(f"{self.simulator}/_simulator/advance", timeout=60,
+                                     json={"minutes": self.advance}).json()
+                self.changes += sum(v for v in summary.get("counts", {}).values()
+                                    if isinstance(v, int))
             self.proc = start(self.args, self.env)
             self.proc.wait()
             self.runs += 1
@@ -268,6 +284,9 @@ def main() -> None:
     ap.add_argument("--routes", nargs="+", default=list(ROUTES), choices=list(ROUTES))
     ap.add_argument("--sync", choices=["full", "incremental", "none"], default="full",
                     help="What runs beside the load, back to back (default: full syncs)")
+    ap.add_argument("--advance", type=float, default=0.0, metavar="MINUTES",
+                    help="Before each sync the simulator's team works this many minutes "
+                         "(0.75: the changes a 45 s schedule finds; default 0, no changes)")
     ap.add_argument("--rate-window", type=float, default=60.0,
                     help="The simulator's rate-limit window in seconds on the enterprise "
                          "plan (ClickUp: 60; 1 is the earlier, 60 times harsher setting)")
@@ -290,7 +309,8 @@ def main() -> None:
     nice = {} if args.sync_nice is None else {"SYNC_NICE": str(args.sync_nice)}
     syncs = SyncLoop({"DATABASE_URL": dsn, "CLICKUP_API_TOKEN": TOKEN,
                       "CLICKUP_API_URL": f"http://127.0.0.1:{sim_port}/api/v2", **nice},
-                     full=args.sync == "full")
+                     full=args.sync == "full", simulator=f"http://127.0.0.1:{sim_port}",
+                     advance=args.advance)
     results = []
     try:
         wait_for(f"{base}/health", 60, api)
@@ -304,8 +324,10 @@ def main() -> None:
             asyncio.run(load(base, route, min(args.rates), 2, pages))  # warm up
             for rate in args.rates:
                 time.sleep(2)  # let a backlog from the previous rate drain
+                before = listing_version(dsn)
                 result = asyncio.run(load(base, route, rate, args.seconds, pages))
-                results.append({**result, "rate": rate})
+                results.append({**result, "rate": rate,
+                                "versions": listing_version(dsn) - before})
                 note(f"{route} at {rate:g}/s: {result['rps']:.0f}/s, "
                      f"p99 {result['p99']:.1f} ms")
     finally:
@@ -313,18 +335,22 @@ def main() -> None:
         for proc in (api, sim):
             finish(proc)
     condition = "no sync" if args.sync == "none" else (
-        f"{args.sync} syncs back to back ({syncs.runs} ended during the run) at SYNC_NICE "
+        f"{args.sync} syncs back to back ({syncs.runs} ended during the run"
+        + (f"; the team worked {args.advance:g} min before each, {syncs.changes} changes"
+           if args.advance else "") + ") at SYNC_NICE "
         f"{nice.get('SYNC_NICE', 'default')}; simulator: {args.rate_window:g} s rate window, "
         f"niceness {args.sim_nice}")
     print(f"\n{live:,} live tasks; {args.seconds:g} s per route and rate; {condition}\n")
-    print("| route | rate sent /s | answered /s | p50 ms | p99 ms | max ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| route | rate sent /s | answered /s | p50 ms | p99 ms | max ms | errors | "
+          "listing versions |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         path = ROUTES[r["route"]].split("?")[0] + (" (100-row page)" if r["route"] == "tasks"
                                                     else "")
         errors = sum(r["errors"].values())
         print(f"| GET {path} | {r['rate']:g} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
-              f"{r['max']:.0f} | {errors}{' ' + str(r['errors']) if errors else ''} |")
+              f"{r['max']:.0f} | {errors}{' ' + str(r['errors']) if errors else ''} | "
+              f"{r['versions']} |")
 
 
 if __name__ == "__main__":

@@ -7,10 +7,13 @@ Field order is column order (`columns()` reads it), so a record becomes a COPY r
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cache
 from typing import Any
+
+import orjson
 
 
 @cache
@@ -21,6 +24,20 @@ def columns(cls: type) -> tuple[str, ...]:
 
 def row(record: Any) -> tuple[Any, ...]:
     return tuple(getattr(record, name) for name in columns(type(record)))
+
+
+@cache
+def _all_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def digest(record: Any) -> bytes:
+    """16 bytes that change whenever anything the record would write does: its columns and
+    its child collections (``_`` fields, which orjson leaves out of a dataclass, so they
+    are listed here), JSON keys sorted."""
+    values = [getattr(record, name) for name in _all_fields(type(record))]
+    return hashlib.blake2b(orjson.dumps(values, option=orjson.OPT_SORT_KEYS),
+                           digest_size=16).digest()
 
 
 @dataclass(slots=True)

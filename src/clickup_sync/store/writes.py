@@ -30,6 +30,7 @@ from .records import (
     TaskRecord,
     TimeEntryRecord,
     columns,
+    digest,
     row,
 )
 
@@ -47,12 +48,14 @@ def _rows(records: Iterable[Any]) -> list[tuple[Any, ...]]:
 
 
 def _upsert(conn: psycopg.Connection, table: str, records: Sequence[Any],
-            key: Sequence[str], *, extra_update: Sequence[str] = ()) -> int:
+            key: Sequence[str], *, extra_update: Sequence[str] = (),
+            where_changed: bool = False) -> int:
     if not records:
         return 0
     cols = columns(type(records[0]))
     return upsert(conn, table, cols, _rows(records), key,
-                  update_columns=[c for c in cols if c not in key] + list(extra_update))
+                  update_columns=[c for c in cols if c not in key] + list(extra_update),
+                  where_changed=where_changed)
 
 
 def write_workspace(conn: psycopg.Connection, team_id: str, name: str, color: str | None,
@@ -81,9 +84,10 @@ def write_hierarchy(conn: psycopg.Connection, spaces: Sequence[SpaceRecord],
                     statuses: Sequence[StatusRecord]) -> None:
     """Upsert a complete walk of the hierarchy; what it no longer holds is marked deleted."""
     for table, records in (("spaces", spaces), ("folders", folders), ("lists", lists)):
-        _upsert(conn, table, records, ["id"])
-        conn.execute(f"UPDATE {table} SET is_deleted = (id <> ALL(%s))",
-                     ([r.id for r in records],))
+        _upsert(conn, table, records, ["id"], where_changed=True)  # unchanged: left alone
+        conn.execute(f"UPDATE {table} SET is_deleted = (id <> ALL(%s)) "
+                     "WHERE is_deleted IS DISTINCT FROM (id <> ALL(%s))",
+                     ([r.id for r in records],) * 2)
     conn.execute("DELETE FROM list_statuses WHERE list_id = ANY(%s)",
                  (list({s.list_id for s in statuses}),))
     if statuses:
@@ -143,15 +147,34 @@ def _copy_children(conn: psycopg.Connection, table: str, cols: Sequence[str],
         copy_rows(conn, table, cols, rows)
 
 
+def _changed(conn: psycopg.Connection, tasks: list[TaskRecord]) -> dict[str, bytes]:
+    """The digests of the tasks that differ from what was last written for them (or are
+    new, or stored as deleted): the rest are stored exactly as they would be written."""
+    digests = {t.id: digest(t) for t in tasks}
+    same = conn.execute(
+        """SELECT b.id FROM unnest(%s::text[], %s::bytea[]) AS b(id, digest)
+             JOIN task_write_digests d ON d.task_id = b.id AND d.digest = b.digest
+             JOIN clickup_tasks t ON t.id = b.id AND NOT t.is_deleted""",
+        (list(digests), list(digests.values()))).fetchall()
+    for (task_id,) in same:
+        del digests[task_id]
+    return digests
+
+
 def write_tasks(conn: psycopg.Connection, tasks: Sequence[TaskRecord]) -> int:
     """Upsert a batch of tasks with every child row; re-seen tasks are no longer deleted.
+    Returns how many were written: a task exactly as last written is left alone, its
+    rows and the kept tables that follow them untouched (migration 0033).
 
     A payload lists every child of its task (and every dependency edge touching it, on
     either side), so children are replaced whole for the tasks of the batch.
     """
     if not tasks:
         return 0
-    tasks = list({t.id: t for t in tasks}.values())  # a page may repeat a task
+    digests = _changed(conn, list({t.id: t for t in tasks}.values()))  # a page may repeat one
+    tasks = list({t.id: t for t in tasks if t.id in digests}.values())
+    if not tasks:
+        return 0
     ids = [t.id for t in tasks]
     _record_status_changes(conn, tasks)
     n = _upsert(conn, "clickup_tasks", tasks, ["id"], extra_update=["synced_at"])
@@ -180,6 +203,8 @@ def write_tasks(conn: psycopg.Connection, tasks: Sequence[TaskRecord]) -> int:
     if edges:  # an edge may also be stored already from its other task's payload
         upsert(conn, "task_dependencies", ("task_id", "depends_on"), list(edges),
                ("task_id", "depends_on"), update_columns=[])
+    upsert(conn, "task_write_digests", ("task_id", "digest"), list(digests.items()),
+           ("task_id",))
     return n
 
 
@@ -211,9 +236,10 @@ def mark_task_deleted(conn: psycopg.Connection, task_id: str) -> None:
 
 def write_time_entries(conn: psycopg.Connection, entries: Sequence[TimeEntryRecord], *,
                        window: tuple[datetime, datetime, list[int]] | None = None) -> int:
-    """Upsert intervals. With ``window`` (start, end, users) the read was complete for it:
-    entries of those users starting in it that were not returned are marked deleted."""
-    n = _upsert(conn, "time_entries", entries, ["id"], extra_update=[])
+    """Upsert intervals (an interval as stored is left alone: a full sync re-reads them
+    all). With ``window`` (start, end, users) the read was complete for it: entries of
+    those users starting in it that were not returned are marked deleted."""
+    n = _upsert(conn, "time_entries", entries, ["id"], where_changed=True)
     if window is not None:
         start, end, users = window
         conn.execute(
