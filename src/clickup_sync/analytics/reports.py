@@ -34,6 +34,7 @@ from .result import Result
 from .risk import blockers
 from .scope import WORKSPACE, AnalyticsError, Scope
 from .time import ENTRY_MS, reads
+from .workload import OPEN_WORK_LEVEL
 
 Tally = dict[int | None, tuple[Any, list[str]]]
 """Per user id (None: nobody / unassigned) an amount and a few task names."""
@@ -102,6 +103,15 @@ def entry_scope(scope: Scope, task_ref: str) -> str:
     return f"((t.id IS NOT NULL AND {scope.condition()}) {no_task})"
 
 
+WORKSPACE_COUNTED = """(e.task_id IS NULL
+    OR NOT EXISTS (SELECT FROM time_task_states s WHERE s.task_id = e.task_id
+                          AND s.state <> 'deleted'))"""
+"""Condition on an interval ``e`` the Workspace counts, as `time_tracked` does: on no task,
+a live task or a deleted one (as on no task), not on an archived or unknown task. Those
+few tasks with time that are not live are kept by the database (migration 0031's
+``time_task_states``), so no interval is met with a hash of every task (~100k ids)."""
+
+
 def hours_by_person(conn: psycopg.Connection, scope: Scope, days: dict[str, Any], *,
                     names: bool = True) -> Tally:
     """Hours of intervals started in the `span` ``days``, per person (a running
@@ -109,12 +119,7 @@ def hours_by_person(conn: psycopg.Connection, scope: Scope, days: dict[str, Any]
 
     As `time_tracked` counts them, the Workspace also counts the intervals on no task and,
     as ClickUp keeps them, those on a deleted task (as time on no task: no name shown)."""
-    counted = entry_scope(scope, "e.task_id")
-    if scope.kind == "workspace":  # probes two indexes, never a hash of every task row
-        counted = f"""(e.task_id IS NULL
-                      OR (EXISTS (SELECT FROM clickup_tasks k WHERE k.id = e.task_id)
-                          AND NOT EXISTS (SELECT FROM clickup_tasks a WHERE a.id = e.task_id
-                                                 AND {ARCHIVED_TASK})))"""
+    counted = WORKSPACE_COUNTED if scope.kind == "workspace" else entry_scope(scope, "e.task_id")
     one_day = days["end"] - days["start"] <= timedelta(days=1)
     joined = live_task("e.task_id", probe=one_day) if names or scope.kind != "workspace" else ""
     return _tally(
@@ -185,6 +190,64 @@ def open_by_person_each(conn: psycopg.Connection, scope: Scope,
     return tallies
 
 
+DOING_NAMES = """ARRAY(SELECT t.name FROM (
+        SELECT o.id, o.date_updated FROM open_assignments o
+         WHERE o.user_id = {user} AND o.status_type = 'custom' AND {scope}
+         ORDER BY o.date_updated DESC, o.id LIMIT 3) o
+        JOIN clickup_tasks t ON t.id = o.id ORDER BY o.date_updated DESC, o.id)"""
+"""The three in-progress tasks of ``{user}`` in ``{scope}`` (on ``o``) updated last, by
+migration 0030's index: a few entries of one person's, not a ranking of every open task."""
+
+
+def doing_and_late(conn: psycopg.Connection, scope: Scope) -> tuple[Tally, Tally]:
+    """`open_by_person` of the in-progress (status type custom) and the overdue (due before
+    now) open tasks in ``scope``, names only for the in-progress ones (the standup shows
+    no overdue names).
+
+    A Space, a Folder or the Workspace is counted from the open work the database keeps
+    per person (migration 0021's ``open_work_counts``, as `workload` reads it: whole UTC
+    weeks of due dates before the current one, this week's tasks one by one), and only
+    the three names each person shows are read; a List (its tasks may live in other Lists
+    too, which the counts do not know) is ranked from its open tasks as before."""
+    if scope.kind == "list":
+        doing, late = open_by_person_each(conn, scope,
+                                          ["t.status_type = 'custom'", "t.due_date < now()"])
+        return doing, {user: (n, []) for user, (n, _) in late.items()}
+    rows = conn.execute(
+        f"""WITH c AS (
+                SELECT c.user_id, coalesce(sum(c.tasks) FILTER (WHERE c.doing), 0) AS doing,
+                       coalesce(sum(c.tasks) FILTER (WHERE c.due_week < w.week0), 0) AS late
+                  FROM open_work_counts c,
+                       (SELECT date_trunc('week', now() AT TIME ZONE 'UTC')::date AS week0) w
+                 WHERE {OPEN_WORK_LEVEL[scope.kind]} GROUP BY c.user_id),
+            e AS (  -- due this UTC week, before now: overdue one by one
+                SELECT u.user_id, count(*) AS late
+                  FROM open_assignments o,
+                       unnest(CASE WHEN o.first THEN ARRAY[o.user_id, -1]
+                                   ELSE ARRAY[o.user_id] END) AS u(user_id)
+                 WHERE o.due_date >= date_trunc('week', now() AT TIME ZONE 'UTC')
+                                     AT TIME ZONE 'UTC'
+                   AND o.due_date < now() AND {scope.condition('o')}
+                 GROUP BY u.user_id),
+            n AS (SELECT c.user_id, c.doing::bigint AS doing,
+                         (c.late + coalesce(e.late, 0))::bigint AS late
+                    FROM c LEFT JOIN e ON e.user_id = c.user_id)
+            SELECT n.user_id, n.doing, n.late,
+                   CASE WHEN n.doing > 0 AND n.user_id > 0
+                        THEN {DOING_NAMES.format(user="n.user_id",
+                                                 scope=scope.condition("o"))} END
+              FROM n""", scope.params).fetchall()
+    doing: Tally = {}
+    late: Tally = {}
+    for user, n_doing, n_late, names in rows:
+        key = TOTAL if user == TOTAL else (user or None)
+        if n_doing or key == TOTAL:
+            doing[key] = (n_doing, list(names or []))
+        if n_late or key == TOTAL:
+            late[key] = (n_late, [])
+    return doing, late
+
+
 def blocked_by_person(conn: psycopg.Connection, scope: Scope) -> Tally:
     """Blocked tasks (as `blockers`), per assignee and in total."""
     return _by_assignee(conn, params(scope), "SELECT id, name, date_updated AS recency FROM b",
@@ -222,8 +285,7 @@ def daily_standup(conn: psycopg.Connection, scope: Scope = WORKSPACE, *, limit: 
     done = completed_by_person(conn, scope, days)
     hours = hours_by_person(conn, scope, days)
     said = comments_by_person(conn, scope, days)
-    doing, late = open_by_person_each(conn, scope,
-                                      ["t.status_type = 'custom'", "t.due_date < now()"])
+    doing, late = doing_and_late(conn, scope)
     stuck = blocked_by_person(conn, scope)
     names = people(conn)
     users = {u for tally in (done, hours, said, doing, late, stuck) for u in tally
@@ -313,15 +375,9 @@ def week_numbers(conn: psycopg.Connection, scope: Scope, start: date) -> dict[st
 def hours_by_person_each(conn: psycopg.Connection, scope: Scope,
                          spans: list[dict[str, Any]]) -> list[Tally]:
     """`hours_by_person` (no names) of each of the consecutive periods ``spans`` (each a
-    `span`), in one pass over their intervals: the weekly report's two weeks probe their
-    ~50k intervals' tasks once, not each week's apart (a hash of every task row built
-    twice)."""
-    counted = entry_scope(scope, "e.task_id")
-    if scope.kind == "workspace":  # as hours_by_person: two index probes, no task rows read
-        counted = f"""(e.task_id IS NULL
-                      OR (EXISTS (SELECT FROM clickup_tasks k WHERE k.id = e.task_id)
-                          AND NOT EXISTS (SELECT FROM clickup_tasks a WHERE a.id = e.task_id
-                                                 AND {ARCHIVED_TASK})))"""
+    `span`), in one pass over their intervals: the weekly report's two weeks read their
+    ~45k intervals once, not each week's apart."""
+    counted = WORKSPACE_COUNTED if scope.kind == "workspace" else entry_scope(scope, "e.task_id")
     joined = live_task("e.task_id", probe=False) if scope.kind != "workspace" else ""
     cuts = {f"cut{i}": s["start_at"] for i, s in enumerate(spans)}
     period = " + ".join(f"(e.start_at >= %(cut{i})s)::int" for i in range(1, len(spans))) or "0"
@@ -357,20 +413,19 @@ def week_and_before(conn: psycopg.Connection, scope: Scope,
                     start: date) -> tuple[dict[str, Any], dict[str, Any]]:
     """`week_numbers` of the ISO week starting ``start`` and of the week before, as the weekly
     report uses them: no comments, and for the week before the completed total alone (a
-    `Tally` holding only `TOTAL`). Both weeks' created and the earlier week's completed are
-    one statement, their hours one pass (`hours_by_person_each`)."""
+    `Tally` holding only `TOTAL`). Both weeks' created (one pass over their tasks) and the
+    earlier week's completed are one statement, their hours one pass
+    (`hours_by_person_each`)."""
     before, week = spans(conn, [start - timedelta(days=7), start], start + timedelta(days=7))
     created = f"NOT t.is_deleted AND NOT t.archived AND {scope.condition()}"
     counts = conn.execute(
-        f"""SELECT (SELECT count(*) FILTER (WHERE t.date_created >= %(cut1)s)
+        f"""SELECT c.*, (SELECT count(*) FROM clickup_tasks t
+                          WHERE {finished_task()} AND {scope.condition()}
+                            AND {DONE_AT} >= %(cut0)s AND {DONE_AT} < %(cut1)s)
+              FROM (SELECT count(*) FILTER (WHERE t.date_created >= %(cut1)s),
+                           count(*) FILTER (WHERE t.date_created < %(cut1)s)
                       FROM clickup_tasks t WHERE {created}
-                       AND t.date_created >= %(cut0)s AND t.date_created < %(end_at)s),
-                   (SELECT count(*) FILTER (WHERE t.date_created < %(cut1)s)
-                      FROM clickup_tasks t WHERE {created}
-                       AND t.date_created >= %(cut0)s AND t.date_created < %(end_at)s),
-                   (SELECT count(*) FROM clickup_tasks t
-                     WHERE {finished_task()} AND {scope.condition()}
-                       AND {DONE_AT} >= %(cut0)s AND {DONE_AT} < %(cut1)s)""",
+                       AND t.date_created >= %(cut0)s AND t.date_created < %(end_at)s) c""",
         {**scope.params, "cut0": before["start_at"], "cut1": week["start_at"],
          "end_at": week["end_at"]}).fetchone()
     assert counts is not None
