@@ -5,6 +5,7 @@ from .composite import person_summary, project_summary, weekly_report
 from .flow import burndown, cumulative_flow, progress_since, throughput
 from .health import health_score
 from .history import aging, bottlenecks, lead_cycle_time, time_in_status
+from .listing import ListingSlice, bodies_by_id, changed_since, listing_slice
 from .names import known_names
 from .projects import (
     add_project,
@@ -73,6 +74,7 @@ __all__ = [
     "AnalyticsError",
     "EntryFilter",
     "JsonPage",
+    "ListingSlice",
     "Page",
     "Person",
     "Result",
@@ -85,8 +87,10 @@ __all__ = [
     "assigned_comments",
     "at_risk_tasks",
     "blockers",
+    "bodies_by_id",
     "bottlenecks",
     "burndown",
+    "changed_since",
     "comment_page",
     "cumulative_flow",
     "daily_standup",
@@ -108,6 +112,7 @@ __all__ = [
     "list_detail",
     "list_projects",
     "list_statuses",
+    "listing_slice",
     "lists",
     "overdue_tasks",
     "person_summary",

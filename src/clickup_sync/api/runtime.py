@@ -29,6 +29,7 @@ from clickup_sync.sync import RunResult
 from clickup_sync.sync.runner import lower_priority, open_engine
 
 from .page_cache import PageCache
+from .task_bodies import TaskBodies
 
 log = logging.getLogger("clickup_sync.api")
 T = TypeVar("T")
@@ -55,6 +56,7 @@ class ApiRuntime:
         self._guard = threading.Lock()
         self.slots: anyio.Semaphore | None = None
         self.task_pages = PageCache()
+        self.task_bodies = TaskBodies()
 
     @property
     def clickup_configured(self) -> bool:
