@@ -10,7 +10,7 @@ import pytest
 
 from clickup_sync.analytics import WORKSPACE, blockers
 from clickup_sync.simulator import Simulator
-from tests.analytics.kept import as_at_commit
+from tests.analytics.kept import as_at_commit, check_change
 from tests.analytics.test_risk_reports import blocked_truth
 
 Synced = tuple[Simulator, str]
@@ -87,18 +87,7 @@ CHANGES: dict[str, tuple[str, str]] = {
 def test_edges_follow_each_change(synced: Synced, conn: psycopg.Connection,
                                   change: str) -> None:
     which, sql = CHANGES[change]
-    row = conn.execute(f"SELECT t.id FROM clickup_tasks t WHERE {which} "
-                       f"ORDER BY t.id LIMIT 1").fetchone()
-    assert row is not None, which
-    before = conn.execute(STATE).fetchone()
-    with conn.transaction(force_rollback=True):
-        for statement in sql.split(";"):
-            conn.execute(statement, {"id": row[0]} if "%(id)s" in statement else None)
-        assert conn.execute(STATE).fetchone() == before  # only noted until commit
-        assert differ(conn) == 0
-        assert conn.execute(STATE).fetchone() != before  # the change reached the edges
-    assert conn.execute(STATE).fetchone() == before
-    assert differ(conn) == 0
+    check_change(conn, which, sql, STATE, differ)
 
 
 def test_blockers_read_the_kept_edges(synced: Synced, conn: psycopg.Connection) -> None:

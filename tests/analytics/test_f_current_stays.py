@@ -14,7 +14,7 @@ import pytest
 
 from clickup_sync.analytics import WORKSPACE, Scope, time_in_status
 from clickup_sync.simulator import Simulator
-from tests.analytics.kept import as_at_commit
+from tests.analytics.kept import as_at_commit, check_change
 
 Synced = tuple[Simulator, str]
 DEFINED = """
@@ -128,19 +128,8 @@ CHANGES: dict[str, tuple[str, str]] = {
 def test_stays_follow_each_change(synced: Synced, conn: psycopg.Connection,
                                   change: str) -> None:
     which, sql = CHANGES[change]
-    row = conn.execute(f"SELECT t.id FROM clickup_tasks t WHERE {which} "
-                       f"ORDER BY t.id LIMIT 1").fetchone()
-    assert row is not None, which
-    before = conn.execute(STATE).fetchone()
-    with conn.transaction(force_rollback=True):
-        for statement in sql.split(";"):
-            conn.execute(statement, {"id": row[0]} if "%(id)s" in statement else None)
-        if change != "history emptied":  # a truncation empties the table at once
-            assert conn.execute(STATE).fetchone() == before  # only noted until commit
-        assert differ(conn) == 0
-        assert conn.execute(STATE).fetchone() != before  # the change reached the stays
-    assert conn.execute(STATE).fetchone() == before
-    assert differ(conn) == 0
+    check_change(conn, which, sql, STATE, differ,
+                 noted_until_commit=change != "history emptied")
 
 
 def test_stays_follow_a_task_done_then_reopened(conn: psycopg.Connection) -> None:
