@@ -135,3 +135,33 @@ def test_the_change_log_says_when_it_cannot_tell(dsn: str) -> None:
             conn.execute("TRUNCATE task_bodies")
             assert since(now + 2) is None, "a TRUNCATE changed everything"
             conn.execute("INSERT INTO task_bodies SELECT * FROM saved")
+
+
+async def test_pages_waiting_on_one_step_read_the_change_log_once(
+        dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    bodies = TaskBodies()
+    reads: list[int] = []
+    changed_since = analytics.changed_since
+
+    async def counted(conn: psycopg.AsyncConnection, since: int) -> object:
+        reads.append(since)
+        await asyncio.sleep(0.3)  # the other pages arrive while the log is being read
+        return await changed_since(conn, since)
+
+    monkeypatch.setattr(analytics, "changed_since", counted)
+    conns = [await psycopg.AsyncConnection.connect(dsn, autocommit=True) for _ in range(4)]
+    try:
+        await bodies.page(conns[0], limit=100, offset=0)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("UPDATE clickup_tasks SET name = name || '.' WHERE id = %s",
+                         (_ids(conn)[1],))
+        reads.clear()
+        pages = await asyncio.gather(*(bodies.page(c, limit=50, offset=50 * k)
+                                       for k, c in enumerate(conns)))
+        assert len(reads) == 1, reads
+        for k, page in enumerate(pages):
+            assert page == await analytics.task_page_async(
+                conns[0], analytics.TaskFilter(), limit=50, offset=50 * k)
+    finally:
+        for c in conns:
+            await c.close()

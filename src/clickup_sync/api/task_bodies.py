@@ -61,15 +61,19 @@ class TaskBodies:
 
     async def _catch_up(self, conn: psycopg.AsyncConnection[Any]) -> None:
         """Drop the bodies changed since `version` and move it to the current version:
-        one read of the change log for every page waiting on the same step."""
-        if self._catching is None:
-            self._catching = asyncio.ensure_future(self._read_changes(conn))
-        catching = self._catching
+        one read of the change log, on the first caller's connection, for every page
+        waiting on the same step. Waiters look again however it ended (a failed or
+        cancelled read fails only its own request)."""
+        pending = self._catching
+        if pending is not None:
+            await asyncio.wait({pending})
+            return
+        self._catching = asyncio.get_running_loop().create_future()
         try:
-            await asyncio.shield(catching)
+            await self._read_changes(conn)
         finally:
-            if self._catching is catching and catching.done():
-                self._catching = None
+            self._catching.set_result(None)
+            self._catching = None
 
     async def _read_changes(self, conn: psycopg.AsyncConnection[Any]) -> None:
         version, changed = await analytics.changed_since(conn, self.version)
