@@ -88,11 +88,6 @@ def live_task(ref: str, *, probe: bool = True) -> str:
                 ON true"""
 
 
-ARCHIVED_TASK = "a.archived AND NOT a.is_deleted"
-"""An archived task ``a`` whose time does not count (the WHERE clause of migration 0016's
-index: keep them the same)."""
-
-
 def entry_scope(scope: Scope, task_ref: str) -> str:
     """Condition on time entries or comments (``t``: their task, joined by `live_task`).
 
@@ -112,6 +107,12 @@ few tasks with time that are not live are kept by the database (migration 0031's
 ``time_task_states``), so no interval is met with a hash of every task (~100k ids)."""
 
 
+def counted_entries(scope: Scope) -> str:
+    """Condition on an interval ``e`` (its task ``t`` joined by `live_task` outside the
+    Workspace) that `hours_by_person` counts in ``scope``."""
+    return WORKSPACE_COUNTED if scope.kind == "workspace" else entry_scope(scope, "e.task_id")
+
+
 def hours_by_person(conn: psycopg.Connection, scope: Scope, days: dict[str, Any], *,
                     names: bool = True) -> Tally:
     """Hours of intervals started in the `span` ``days``, per person (a running
@@ -119,7 +120,7 @@ def hours_by_person(conn: psycopg.Connection, scope: Scope, days: dict[str, Any]
 
     As `time_tracked` counts them, the Workspace also counts the intervals on no task and,
     as ClickUp keeps them, those on a deleted task (as time on no task: no name shown)."""
-    counted = WORKSPACE_COUNTED if scope.kind == "workspace" else entry_scope(scope, "e.task_id")
+    counted = counted_entries(scope)
     one_day = days["end"] - days["start"] <= timedelta(days=1)
     joined = live_task("e.task_id", probe=one_day) if names or scope.kind != "workspace" else ""
     return _tally(
@@ -377,7 +378,7 @@ def hours_by_person_each(conn: psycopg.Connection, scope: Scope,
     """`hours_by_person` (no names) of each of the consecutive periods ``spans`` (each a
     `span`), in one pass over their intervals: the weekly report's two weeks read their
     ~45k intervals once, not each week's apart."""
-    counted = WORKSPACE_COUNTED if scope.kind == "workspace" else entry_scope(scope, "e.task_id")
+    counted = counted_entries(scope)
     joined = live_task("e.task_id", probe=False) if scope.kind != "workspace" else ""
     cuts = {f"cut{i}": s["start_at"] for i, s in enumerate(spans)}
     period = " + ".join(f"(e.start_at >= %(cut{i})s)::int" for i in range(1, len(spans))) or "0"

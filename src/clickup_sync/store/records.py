@@ -17,18 +17,18 @@ import orjson
 
 
 @cache
+def _all_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+@cache
 def columns(cls: type) -> tuple[str, ...]:
     """Column names of a record type: its fields, minus child collections (``_`` prefix)."""
-    return tuple(f.name for f in fields(cls) if not f.name.startswith("_"))
+    return tuple(name for name in _all_fields(cls) if not name.startswith("_"))
 
 
 def row(record: Any) -> tuple[Any, ...]:
     return tuple(getattr(record, name) for name in columns(type(record)))
-
-
-@cache
-def _all_fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
 
 
 def digest(record: Any) -> bytes:

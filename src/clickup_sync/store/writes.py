@@ -171,8 +171,9 @@ def write_tasks(conn: psycopg.Connection, tasks: Sequence[TaskRecord]) -> int:
     """
     if not tasks:
         return 0
-    digests = _changed(conn, list({t.id: t for t in tasks}.values()))  # a page may repeat one
-    tasks = list({t.id: t for t in tasks if t.id in digests}.values())
+    latest = {t.id: t for t in tasks}  # a page may repeat a task
+    digests = _changed(conn, list(latest.values()))
+    tasks = [t for task_id, t in latest.items() if task_id in digests]
     if not tasks:
         return 0
     ids = [t.id for t in tasks]
